@@ -1,0 +1,677 @@
+package io.sluice.internal.checkpoint;
+
+import io.sluice.SluiceException;
+import java.io.EOFException;
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NotDirectoryException;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.Collections;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.NavigableMap;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.ChecksumException;
+import org.apache.hadoop.fs.FSDataInputStream;
+import org.apache.hadoop.fs.FSDataOutputStream;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LocalFileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.StreamCapabilities;
+import org.apache.hadoop.hdfs.BlockMissingException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A {@link CheckpointStore} on any Hadoop {@link FileSystem}: {@code file://} (or a plain local
+ * path), {@code hdfs://}, and object stores such as {@code s3a://}.
+ *
+ * <p>Example:
+ * <pre>{@code
+ * try (CheckpointStore store = HadoopCheckpointStore.open("hdfs://nn:8020/apps/wc", new Configuration(), 3)) {
+ *     store.uploadState(t, snapshotDir);   // state first,
+ *     store.write(t, metadata);            // then the metadata that refers to it
+ *     Optional<Checkpoint> latest = store.readLatestValid();
+ * }
+ * }</pre>
+ *
+ * <h2>Layout and format</h2>
+ * <pre>
+ *   checkpoint-&lt;timeMs&gt;                     metadata, in the format of {@link CheckpointFile}
+ *   .checkpoint-&lt;timeMs&gt;.tmp-&lt;uuid&gt;         a metadata file being written (ignored by readers)
+ *   state/&lt;timeMs&gt;/&lt;relative path&gt;         state files, as uploaded
+ *   state/&lt;timeMs&gt;/.../.&lt;name&gt;.tmp-&lt;uuid&gt;  a state file being written (ignored by readers)
+ * </pre>
+ *
+ * <h2>Guarantees</h2>
+ * <ul>
+ *   <li>Every file, metadata or state, is written under a temporary name in its final directory,
+ *       synced with {@code hsync} (on streams that support it; on object stores, whose streams do
+ *       not, the data is durable when {@code close} returns), closed, then renamed. On the local
+ *       filesystem the raw (non-checksummed) filesystem is used, so {@code hsync} reaches the
+ *       disk and no {@code .crc} side files appear, and the directory is synced after the rename
+ *       so that the rename itself survives a power loss.</li>
+ *   <li>Rewriting an existing time (a batch re-run after recovery) deletes the old file, then
+ *       renames the new one in place. Between the two steps no file of that time exists; that is
+ *       safe because the older checkpoints are still there, and the new content is complete in
+ *       its temporary file.</li>
+ *   <li>Retention, after each successful {@link #write}: the newest {@code retained} checkpoints
+ *       are kept, and always the one just written (see {@link #write}); every other checkpoint
+ *       loses its metadata file first, then its {@code state/<time>} directory, so no surviving
+ *       metadata ever refers to missing state. State directories newer than every checkpoint are
+ *       kept (an upload for the coming checkpoint); older ones that no kept checkpoint owns are
+ *       deleted, and so are leftover temporary metadata files.</li>
+ *   <li>{@link #readLatestValid} skips, with a WARN naming the file and the reason, every newest
+ *       file that is truncated, has a bad magic number or checksum, holds another time than its
+ *       name, or was written in a format version this reader does not know (a newer Sluice): an
+ *       older valid checkpoint may exist, and recovering from it is correct, only slower.</li>
+ * </ul>
+ *
+ * <p>Thread-safe: operations are serialized on one lock, so retention never races an upload or a
+ * read of the same store. Two stores (or two applications) must not share a root.
+ */
+public final class HadoopCheckpointStore implements CheckpointStore {
+
+    private static final Logger LOG = LoggerFactory.getLogger(HadoopCheckpointStore.class);
+
+    static final String CHECKPOINT_PREFIX = "checkpoint-";
+    static final String STATE_DIR = "state";
+    private static final Pattern CHECKPOINT_NAME = Pattern.compile("checkpoint-(\\d{1,19})");
+    private static final Pattern TEMP_CHECKPOINT_NAME = Pattern.compile("\\.checkpoint-(\\d{1,19})\\.tmp-.+");
+    private static final Pattern STATE_TIME = Pattern.compile("\\d{1,19}");
+    private static final Pattern TEMP_NAME = Pattern.compile(
+            "\\..+\\.tmp-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+    /** A URI scheme of at least two letters, so that a Windows drive letter is read as a path. */
+    private static final Pattern SCHEME = Pattern.compile("[A-Za-z][A-Za-z0-9+.-]+:");
+
+    private final String root;
+    private final FileSystem owned;
+    private final FileSystem fs;
+    private final boolean local;
+    private final Path rootPath;
+    private final Path statePath;
+    private final int retained;
+    private final Object lock = new Object();
+    private boolean closed; // guarded by lock
+
+    private HadoopCheckpointStore(String root, FileSystem owned, FileSystem fs, Path rootPath, int retained) {
+        this.root = root;
+        this.owned = owned;
+        this.fs = fs;
+        this.local = owned instanceof LocalFileSystem;
+        this.rootPath = rootPath;
+        this.statePath = new Path(rootPath, STATE_DIR);
+        this.retained = retained;
+    }
+
+    /**
+     * Opens (creating it if missing) the checkpoint directory {@code rootUri} with a filesystem
+     * instance of its own ({@link FileSystem#newInstance}), which {@link #close} closes.
+     *
+     * @param rootUri  a filesystem URI such as {@code hdfs://nn:8020/apps/wc} or
+     *                 {@code file:///var/sluice/wc}; a plain path without a scheme means the local
+     *                 filesystem and is made absolute against the working directory
+     * @param conf     the Hadoop configuration (filesystem settings, credentials)
+     * @param retained how many of the newest checkpoints retention keeps, at least 1
+     * @throws IllegalArgumentException if {@code retained < 1} or {@code rootUri} is blank or not
+     *                                  a valid URI
+     * @throws SluiceException          if the filesystem cannot be reached or the directory cannot
+     *                                  be created
+     */
+    public static HadoopCheckpointStore open(String rootUri, Configuration conf, int retained) {
+        Objects.requireNonNull(rootUri, "rootUri");
+        Objects.requireNonNull(conf, "conf");
+        if (retained < 1) {
+            throw new IllegalArgumentException("retained must be at least 1 (the number of newest checkpoints "
+                    + "kept, so that recovery has one to read), got [" + retained + "]");
+        }
+        URI uri = resolve(rootUri);
+        FileSystem owned;
+        try {
+            owned = FileSystem.newInstance(uri, conf);
+        } catch (IOException | RuntimeException e) {
+            throw new SluiceException("Cannot open the filesystem of the checkpoint directory [" + rootUri + "]: "
+                    + e + "; check the URI's scheme and authority and that the filesystem is reachable", e);
+        }
+        try {
+            FileSystem fs = owned instanceof LocalFileSystem lfs ? lfs.getRawFileSystem() : owned;
+            Path rootPath = fs.makeQualified(new Path(uri));
+            if (!fs.mkdirs(rootPath) || !fs.getFileStatus(rootPath).isDirectory()) {
+                throw new IOException("[" + rootPath + "] exists and is not a directory");
+            }
+            LOG.debug("Opened checkpoint directory [{}] ({}), retaining [{}] checkpoints", rootUri, rootPath, retained);
+            return new HadoopCheckpointStore(rootUri, owned, fs, rootPath, retained);
+        } catch (IOException | RuntimeException e) {
+            try {
+                owned.close();
+            } catch (IOException closeFailure) {
+                e.addSuppressed(closeFailure);
+            }
+            throw new SluiceException("Cannot create the checkpoint directory [" + rootUri + "]: " + e
+                    + "; check that its parent is writable and the filesystem is reachable", e);
+        }
+    }
+
+    /** The URI of {@code root}: itself when it has a scheme, else an absolute {@code file:} URI. */
+    static URI resolve(String root) {
+        if (root.isBlank()) {
+            throw new IllegalArgumentException("The checkpoint directory must not be blank");
+        }
+        try {
+            if (SCHEME.matcher(root).lookingAt()) {
+                return new Path(root).toUri();
+            }
+            return java.nio.file.Path.of(root).toAbsolutePath().normalize().toUri();
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("The checkpoint directory [" + root + "] is not a valid URI or path: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Retention then runs as described on the class. The checkpoint just written is never
+     * deleted by its own retention, even when {@code retained} newer checkpoint files exist
+     * (files recovery skipped as invalid, about to be rewritten by re-run batches). A failure of
+     * retention does not fail the write, whose checkpoint is durable: it is logged at WARN and
+     * retried after the next write.
+     *
+     * @throws IllegalArgumentException if {@code timeMs} is negative or the metadata is larger
+     *                                  than about 2 GiB
+     * @throws IllegalStateException    if the store is closed
+     */
+    @Override
+    public void write(long timeMs, byte[] metadata) throws IOException {
+        requireValidTime(timeMs);
+        byte[] file = CheckpointFile.encode(timeMs, Objects.requireNonNull(metadata, "metadata"));
+        synchronized (lock) {
+            ensureOpen();
+            Path target = checkpointPath(timeMs);
+            try {
+                writeAtomically(target, out -> out.write(file));
+                syncLocalDirectory(rootPath);
+            } catch (IOException e) {
+                throw new IOException("Cannot write checkpoint [" + timeMs + "] to [" + target + "]: " + e
+                        + "; check that the directory is writable and the filesystem is reachable and not full"
+                        + " (older checkpoints are untouched)", e);
+            }
+            LOG.info("Checkpoint [{}] written to [{}] ({} bytes of metadata)", timeMs, target, metadata.length);
+            applyRetention(timeMs);
+        }
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Reads newest first and returns the first file that passes every check of
+     * {@link CheckpointFile}; each one skipped is logged at WARN with its reason. A file that the
+     * filesystem reports as corrupt or missing blocks (HDFS) counts as invalid too.
+     *
+     * @throws IOException           if a checkpoint file cannot be read for another reason (an
+     *                               unreachable filesystem): recovery must not silently fall back
+     *                               on a transient error
+     * @throws IllegalStateException if the store is closed
+     */
+    @Override
+    public Optional<Checkpoint> readLatestValid() throws IOException {
+        synchronized (lock) {
+            ensureOpen();
+            NavigableMap<Long, FileStatus> files = listCheckpointFiles();
+            int skipped = 0;
+            for (FileStatus status : files.descendingMap().values()) {
+                long timeMs = timeOf(status.getPath().getName());
+                String invalidReason;
+                byte[] content = null;
+                try {
+                    content = readFile(status);
+                    invalidReason = null;
+                } catch (ChecksumException | BlockMissingException | EOFException | FileNotFoundException e) {
+                    invalidReason = "unreadable: " + e;
+                }
+                if (content != null) {
+                    CheckpointFile.Decoded decoded = CheckpointFile.decode(timeMs, content);
+                    if (decoded.isValid()) {
+                        if (skipped > 0) {
+                            LOG.warn("Falling back to checkpoint [{}] in [{}] after skipping [{}] newer invalid ones",
+                                    timeMs, root, skipped);
+                        }
+                        return Optional.of(new Checkpoint(timeMs, decoded.payload()));
+                    }
+                    invalidReason = decoded.invalidReason();
+                }
+                skipped++;
+                LOG.warn("Skipping invalid checkpoint file [{}]: {}; trying an older checkpoint",
+                        status.getPath(), invalidReason);
+            }
+            if (skipped > 0) {
+                LOG.warn("No valid checkpoint in [{}]: all [{}] checkpoint files are invalid", root, skipped);
+            }
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Only names of the form {@code checkpoint-<digits>} count; temporary files do not.
+     *
+     * @throws IllegalStateException if the store is closed
+     */
+    @Override
+    public List<Long> listTimes() throws IOException {
+        synchronized (lock) {
+            ensureOpen();
+            return List.copyOf(listCheckpointFiles().keySet());
+        }
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Subdirectories are recreated, empty ones included. Repeating the upload for the same
+     * time overwrites each file of the same relative path (files of an earlier upload that the
+     * new one lacks stay). The state directory of the time is synced on the local filesystem.
+     * Cost: one create, sync and rename per file; every byte travels, nothing is deduplicated.
+     *
+     * @throws IOException              if {@code localDir} is not a readable directory, a file
+     *                                  name cannot be a Hadoop path (it holds a {@code ':'}), or a
+     *                                  write fails; files already uploaded stay
+     * @throws IllegalArgumentException if {@code timeMs} is negative
+     * @throws IllegalStateException    if the store is closed
+     */
+    @Override
+    public void uploadState(long timeMs, java.nio.file.Path localDir) throws IOException {
+        requireValidTime(timeMs);
+        Objects.requireNonNull(localDir, "localDir");
+        if (!Files.isDirectory(localDir)) {
+            throw new NotDirectoryException("Cannot upload the state of checkpoint [" + timeMs + "]: ["
+                    + localDir + "] is not a directory");
+        }
+        synchronized (lock) {
+            ensureOpen();
+            Path target = stateDir(timeMs);
+            long files = 0;
+            long bytes = 0;
+            try {
+                // Every directory an entry may have been added to, synced at the end (local only).
+                Set<Path> directories = new LinkedHashSet<>(List.of(rootPath, statePath, target));
+                fs.mkdirs(target);
+                for (java.nio.file.Path local : walk(localDir)) {
+                    Path remote = remotePath(target, localDir.relativize(local));
+                    if (Files.isDirectory(local)) {
+                        fs.mkdirs(remote);
+                        directories.add(remote);
+                    } else if (Files.isRegularFile(local)) {
+                        writeAtomically(remote, out -> Files.copy(local, out));
+                        directories.add(remote.getParent());
+                        files++;
+                        bytes += Files.size(local);
+                    }
+                }
+                for (Path directory : directories) {
+                    syncLocalDirectory(directory);
+                }
+            } catch (IOException e) {
+                throw new IOException("Cannot upload the state of checkpoint [" + timeMs + "] from [" + localDir
+                        + "] to [" + target + "]: " + e + "; check that the local files are readable, the"
+                        + " directory is writable and the filesystem is reachable and not full", e);
+            }
+            LOG.info("State of checkpoint [{}] uploaded to [{}] ({} files, {} bytes)", timeMs, target, files, bytes);
+        }
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Each file is copied to a temporary name in its directory, forced to disk, then moved to
+     * its final name, so {@code localDir} never holds a partial file under a final name; its size
+     * is checked against the remote one. Temporary files of an interrupted upload are not copied.
+     *
+     * @throws FileNotFoundException      if the checkpoint has no state directory (never uploaded,
+     *                                    or deleted by retention)
+     * @throws FileAlreadyExistsException if {@code localDir} exists and is not an empty directory
+     * @throws IllegalStateException      if the store is closed
+     */
+    @Override
+    public void downloadState(long timeMs, java.nio.file.Path localDir) throws IOException {
+        requireValidTime(timeMs);
+        Objects.requireNonNull(localDir, "localDir");
+        synchronized (lock) {
+            ensureOpen();
+            Path source = stateDir(timeMs);
+            FileStatus status;
+            try {
+                status = fs.getFileStatus(source);
+            } catch (FileNotFoundException e) {
+                FileNotFoundException missing = new FileNotFoundException("Checkpoint [" + timeMs
+                        + "] has no state: [" + source + "] does not exist; either its state was never uploaded"
+                        + " (uploadState must precede write) or retention deleted it (only the newest ["
+                        + retained + "] checkpoints keep their state)");
+                missing.initCause(e);
+                throw missing;
+            }
+            if (!status.isDirectory()) {
+                throw new IOException("The state of checkpoint [" + timeMs + "], [" + source
+                        + "], is a file, not a directory: the checkpoint directory was modified by hand?");
+            }
+            requireEmptyOrAbsent(localDir);
+            long[] totals = new long[2];
+            try {
+                Files.createDirectories(localDir);
+                download(source, localDir, totals);
+            } catch (IOException e) {
+                throw new IOException("Cannot download the state of checkpoint [" + timeMs + "] from [" + source
+                        + "] to [" + localDir + "]: " + e + "; check that the local directory is writable and"
+                        + " the filesystem is reachable", e);
+            }
+            LOG.info("State of checkpoint [{}] downloaded from [{}] to [{}] ({} files, {} bytes)",
+                    timeMs, source, localDir, totals[0], totals[1]);
+        }
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public String root() {
+        return root;
+    }
+
+    /** Closes this store's filesystem instance. Idempotent. */
+    @Override
+    public void close() throws IOException {
+        synchronized (lock) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            owned.close();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "HadoopCheckpointStore[" + rootPath + ", retained=" + retained + "]";
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // Writing
+
+    @FunctionalInterface
+    private interface Content {
+        void writeTo(OutputStream out) throws IOException;
+    }
+
+    /** Temporary name, content, hsync, close, then rename over {@code target}. */
+    private void writeAtomically(Path target, Content content) throws IOException {
+        Path temporary = new Path(target.getParent(), "." + target.getName() + ".tmp-" + UUID.randomUUID());
+        try {
+            try (FSDataOutputStream out = fs.create(temporary, false)) {
+                content.writeTo(out);
+                if (out.hasCapability(StreamCapabilities.HSYNC)) {
+                    out.hsync();
+                }
+                // else: an object store, whose data is durable once close() returns.
+            }
+            if (fs.exists(target) && !fs.delete(target, false)) {
+                throw new IOException("Cannot replace [" + target + "]: deleting the previous file failed");
+            }
+            if (!fs.rename(temporary, target)) {
+                throw new IOException("Renaming [" + temporary + "] to [" + target + "] failed");
+            }
+        } catch (IOException | RuntimeException e) {
+            try {
+                fs.delete(temporary, false);
+            } catch (IOException | RuntimeException cleanupFailure) {
+                e.addSuppressed(cleanupFailure);
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Makes renames and creations in {@code directory} durable. Only the local filesystem needs
+     * it (HDFS and object stores persist their namespace themselves) and only Linux-like systems
+     * support it, which is where Sluice runs.
+     */
+    private void syncLocalDirectory(Path directory) throws IOException {
+        if (!local) {
+            return;
+        }
+        try (FileChannel channel = FileChannel.open(java.nio.file.Path.of(directory.toUri()), StandardOpenOption.READ)) {
+            channel.force(true);
+        }
+    }
+
+    private static List<java.nio.file.Path> walk(java.nio.file.Path localDir) throws IOException {
+        try (Stream<java.nio.file.Path> paths = Files.walk(localDir)) {
+            return paths.filter(p -> !p.equals(localDir)).sorted().toList();
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+    }
+
+    private static Path remotePath(Path base, java.nio.file.Path relative) throws IOException {
+        Path remote = base;
+        for (java.nio.file.Path name : relative) {
+            String element = name.toString();
+            if (element.indexOf(':') >= 0) {
+                throw new IOException("The state file name [" + relative + "] holds a ':', which a Hadoop"
+                        + " FileSystem path cannot hold");
+            }
+            if (TEMP_NAME.matcher(element).matches()) {
+                throw new IOException("The state file name [" + relative + "] looks like one of this store's"
+                        + " temporary files, which downloads skip; rename it");
+            }
+            remote = new Path(remote, element);
+        }
+        return remote;
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // Retention (called with the lock held, after checkpoint writtenTimeMs is durable)
+
+    private void applyRetention(long writtenTimeMs) {
+        try {
+            NavigableMap<Long, FileStatus> files = listCheckpointFiles();
+            Set<Long> kept = new LinkedHashSet<>(files.descendingKeySet().stream().limit(retained).toList());
+            if (kept.add(writtenTimeMs)) {
+                LOG.warn("Checkpoint [{}] is older than the [{}] newest checkpoint files {} in [{}]; keeping it"
+                        + " too. Were the newer ones skipped by recovery as invalid?", writtenTimeMs, retained,
+                        files.descendingKeySet().stream().limit(retained).toList(), root);
+            }
+            long newestKept = Collections.max(kept);
+            for (Long timeMs : files.keySet()) {
+                if (!kept.contains(timeMs)) {
+                    // Metadata first: a crash in between leaves orphan state, never dangling metadata.
+                    delete(checkpointPath(timeMs), false);
+                    deleteIfExists(stateDir(timeMs));
+                    LOG.debug("Retention deleted checkpoint [{}] from [{}]", timeMs, root);
+                }
+            }
+            if (fs.exists(statePath)) {
+                for (FileStatus status : fs.listStatus(statePath)) {
+                    String name = status.getPath().getName();
+                    if (STATE_TIME.matcher(name).matches() && isLong(name)) {
+                        long timeMs = Long.parseLong(name);
+                        // Newer than every checkpoint: an upload for the coming one.
+                        if (timeMs < newestKept && !kept.contains(timeMs)) {
+                            delete(status.getPath(), true);
+                            LOG.debug("Retention deleted orphan state [{}]", status.getPath());
+                        }
+                    }
+                }
+            }
+            for (FileStatus status : fs.listStatus(rootPath)) {
+                Matcher matcher = TEMP_CHECKPOINT_NAME.matcher(status.getPath().getName());
+                // Writes are serialized on the lock, so no temporary file is being written now.
+                if (matcher.matches() && isLong(matcher.group(1)) && Long.parseLong(matcher.group(1)) <= newestKept) {
+                    delete(status.getPath(), false);
+                    LOG.debug("Retention deleted leftover temporary file [{}]", status.getPath());
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // Not data loss: the checkpoint is durable, and old files are retried after the next write.
+            LOG.warn("Checkpoint [{}] is written, but deleting old checkpoints from [{}] failed; retention will"
+                    + " retry after the next checkpoint", writtenTimeMs, root, e);
+        }
+    }
+
+    private void delete(Path path, boolean recursive) throws IOException {
+        if (!fs.delete(path, recursive) && fs.exists(path)) {
+            throw new IOException("Cannot delete [" + path + "]");
+        }
+    }
+
+    private void deleteIfExists(Path path) throws IOException {
+        if (fs.exists(path)) {
+            delete(path, true);
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // Reading
+
+    private NavigableMap<Long, FileStatus> listCheckpointFiles() throws IOException {
+        NavigableMap<Long, FileStatus> files = new TreeMap<>();
+        FileStatus[] statuses;
+        try {
+            statuses = fs.listStatus(rootPath);
+        } catch (IOException e) {
+            throw new IOException("Cannot list the checkpoint directory [" + rootPath + "]: " + e
+                    + "; check that it exists and the filesystem is reachable", e);
+        }
+        for (FileStatus status : statuses) {
+            String name = status.getPath().getName();
+            if (status.isFile() && CHECKPOINT_NAME.matcher(name).matches() && isLong(name.substring(CHECKPOINT_PREFIX.length()))) {
+                files.put(timeOf(name), status);
+            }
+        }
+        return files;
+    }
+
+    private byte[] readFile(FileStatus status) throws IOException {
+        if (status.getLen() > CheckpointFile.MAX_PAYLOAD_BYTES) {
+            // Far beyond any real metadata; refuse rather than exhaust the heap.
+            throw new EOFException("[" + status.getLen() + "] bytes, more than a checkpoint file can hold");
+        }
+        try (FSDataInputStream in = fs.open(status.getPath())) {
+            return in.readAllBytes();
+        } catch (ChecksumException | BlockMissingException | EOFException | FileNotFoundException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new IOException("Cannot read checkpoint file [" + status.getPath() + "]: " + e
+                    + "; check that the filesystem is reachable", e);
+        }
+    }
+
+    private void download(Path source, java.nio.file.Path localDir, long[] totals) throws IOException {
+        for (FileStatus status : fs.listStatus(source)) {
+            String name = status.getPath().getName();
+            if (TEMP_NAME.matcher(name).matches()) {
+                continue; // left by an interrupted upload; the completed file, if any, has its own name
+            }
+            java.nio.file.Path local = localDir.resolve(name);
+            if (status.isDirectory()) {
+                Files.createDirectories(local);
+                download(status.getPath(), local, totals);
+            } else {
+                java.nio.file.Path temporary = localDir.resolve("." + name + ".tmp-" + UUID.randomUUID());
+                long copied;
+                try {
+                    try (InputStream in = fs.open(status.getPath());
+                         FileChannel channel = FileChannel.open(temporary, StandardOpenOption.CREATE_NEW,
+                                 StandardOpenOption.WRITE)) {
+                        copied = in.transferTo(Channels.newOutputStream(channel));
+                        channel.force(true);
+                    }
+                    if (copied != status.getLen()) {
+                        throw new EOFException("[" + status.getPath() + "] has [" + status.getLen()
+                                + "] bytes but [" + copied + "] were read");
+                    }
+                    Files.move(temporary, local, StandardCopyOption.ATOMIC_MOVE);
+                } catch (IOException | RuntimeException e) {
+                    try {
+                        Files.deleteIfExists(temporary);
+                    } catch (IOException cleanupFailure) {
+                        e.addSuppressed(cleanupFailure);
+                    }
+                    throw e;
+                }
+                totals[0]++;
+                totals[1] += copied;
+            }
+        }
+    }
+
+    private static void requireEmptyOrAbsent(java.nio.file.Path localDir) throws IOException {
+        if (!Files.exists(localDir)) {
+            return;
+        }
+        if (!Files.isDirectory(localDir)) {
+            throw new FileAlreadyExistsException(localDir.toString(), null,
+                    "the state download target exists and is not a directory");
+        }
+        try (DirectoryStream<java.nio.file.Path> entries = Files.newDirectoryStream(localDir)) {
+            if (entries.iterator().hasNext()) {
+                throw new FileAlreadyExistsException(localDir.toString(), null,
+                        "the state download target is not empty; give a new or empty directory");
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // Names
+
+    private Path checkpointPath(long timeMs) {
+        return new Path(rootPath, CHECKPOINT_PREFIX + timeMs);
+    }
+
+    private Path stateDir(long timeMs) {
+        return new Path(statePath, Long.toString(timeMs));
+    }
+
+    private static long timeOf(String checkpointName) {
+        return Long.parseLong(checkpointName.substring(CHECKPOINT_PREFIX.length()));
+    }
+
+    /** Whether a string of 1 to 19 digits fits in a long (19 nines does not). */
+    private static boolean isLong(String digits) {
+        try {
+            Long.parseLong(digits);
+            return true;
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+
+    private static void requireValidTime(long timeMs) {
+        if (timeMs < 0) {
+            throw new IllegalArgumentException("A checkpoint time must not be negative, got [" + timeMs + "]");
+        }
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new IllegalStateException("The checkpoint store of [" + root + "] is closed");
+        }
+    }
+}

@@ -1,0 +1,219 @@
+package io.sluice.internal.checkpoint;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.sluice.SluiceException;
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NotDirectoryException;
+import java.util.List;
+import java.util.Optional;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+import java.util.zip.CRC32C;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FSDataOutputStream;
+import org.apache.hadoop.fs.StreamCapabilities;
+import org.junit.jupiter.api.Test;
+
+/** The contract on the local filesystem, plus what is specific to it and to argument checking. */
+final class HadoopCheckpointStoreLocalTest extends CheckpointStoreContract {
+
+    private static final Configuration CONF = new Configuration();
+
+    @Override
+    String newRoot() {
+        return local.resolve("checkpoints").toUri().toString();
+    }
+
+    @Override
+    Configuration conf() {
+        return CONF;
+    }
+
+    @Test
+    void writesNoChecksumSideFilesAndNoTemporaryFiles() throws IOException {
+        java.nio.file.Path snapshot = Files.createDirectories(local.resolve("snapshot"));
+        Files.write(snapshot.resolve("a.sst"), payload("a"));
+        try (HadoopCheckpointStore store = open(2)) {
+            store.uploadState(1000, snapshot);
+            store.write(1000, payload("meta"));
+        }
+        java.nio.file.Path dir = local.resolve("checkpoints");
+        try (Stream<java.nio.file.Path> all = Files.walk(dir)) {
+            List<String> names = all.filter(p -> !p.equals(dir)).map(p -> dir.relativize(p).toString()).sorted().toList();
+            assertEquals(List.of("checkpoint-1000", "state", "state/1000", "state/1000/a.sst"), names);
+        }
+    }
+
+    /** The store's sync is only real if the raw local stream passes hsync down to the file. */
+    @Test
+    void theRawLocalFilesystemSupportsHsync() throws IOException {
+        try (FSDataOutputStream out = raw.create(path("probe"), false)) {
+            assertTrue(out.hasCapability(StreamCapabilities.HSYNC));
+        }
+    }
+
+    @Test
+    void aPlainPathMeansTheLocalFilesystemAndIsCreated() throws IOException {
+        java.nio.file.Path dir = local.resolve("plain/nested");
+        try (HadoopCheckpointStore store = HadoopCheckpointStore.open(dir.toString(), CONF, 1)) {
+            store.write(7, payload("x"));
+            assertEquals(dir.toString(), store.root(), "root() is the string as given");
+        }
+        assertTrue(Files.isRegularFile(dir.resolve("checkpoint-7")));
+        assertEquals("file", HadoopCheckpointStore.resolve("relative/dir").getScheme());
+        assertTrue(HadoopCheckpointStore.resolve("relative/dir").getPath().startsWith("/"), "made absolute");
+    }
+
+    @Test
+    void retainedMustBeAtLeastOne() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> open(0));
+        assertTrue(e.getMessage().contains("retained must be at least 1"), e.getMessage());
+    }
+
+    @Test
+    void aRootThatIsAFileIsRefusedNamingIt() throws IOException {
+        java.nio.file.Path file = Files.write(local.resolve("a-file"), payload("x"));
+        SluiceException e = assertThrows(SluiceException.class,
+                () -> HadoopCheckpointStore.open(file.toString(), CONF, 1));
+        assertTrue(e.getMessage().contains("[" + file + "]"), e.getMessage());
+    }
+
+    @Test
+    void eachSkippedCheckpointIsLoggedWithItsReason() throws IOException {
+        try (HadoopCheckpointStore store = open(3)) {
+            store.write(1000, payload("good"));
+            store.write(2000, payload("bad"));
+            byte[] file = readRaw("checkpoint-2000");
+            file[file.length - 1] ^= 1; // the stored checksum itself
+            writeRaw("checkpoint-2000", file);
+
+            assertEquals(1000, store.readLatestValid().orElseThrow().timeMs());
+            assertTrue(log.warnings().stream().anyMatch(m -> m.contains("checkpoint-2000") && m.contains("bad checksum")),
+                    log.warnings().toString());
+        }
+    }
+
+    @Test
+    void aCheckpointOfANewerFormatVersionIsSkippedNamingTheVersion() throws IOException {
+        try (HadoopCheckpointStore store = open(3)) {
+            store.write(1000, payload("v1"));
+            writeRaw("checkpoint-2000", fileOfVersion((byte) 2, 2000, payload("v2")));
+
+            assertEquals(1000, store.readLatestValid().orElseThrow().timeMs());
+            assertTrue(log.warnings().stream().anyMatch(m -> m.contains("format version [2]")), log.warnings().toString());
+        }
+    }
+
+    @Test
+    void aFileWhoseContentNamesAnotherTimeIsSkipped() throws IOException {
+        try (HadoopCheckpointStore store = open(3)) {
+            store.write(1000, payload("one"));
+            writeRaw("checkpoint-9000", readRaw("checkpoint-1000")); // copied by hand
+            assertEquals(1000, store.readLatestValid().orElseThrow().timeMs());
+        }
+    }
+
+    @Test
+    void onlyInvalidFilesMeanNoCheckpoint() throws IOException {
+        try (HadoopCheckpointStore store = open(3)) {
+            writeRaw("checkpoint-1000", new byte[0]);
+            writeRaw("checkpoint-2000", payload("not a checkpoint at all"));
+            assertEquals(Optional.empty(), store.readLatestValid());
+            assertEquals(List.of(1000L, 2000L), store.listTimes());
+        }
+    }
+
+    @Test
+    void unrelatedFilesAreNeitherListedNorDeleted() throws IOException {
+        try (HadoopCheckpointStore store = open(1)) {
+            writeRaw("checkpoint-abc", payload("x"));
+            writeRaw("checkpoint-99999999999999999999", payload("x")); // beyond a long
+            writeRaw("README", payload("x"));
+            store.write(1000, payload("one"));
+            store.write(2000, payload("two"));
+            assertEquals(List.of(2000L), store.listTimes());
+            assertEquals(new TreeSet<>(List.of("README", "checkpoint-2000", "checkpoint-99999999999999999999",
+                    "checkpoint-abc")), names(""));
+        }
+    }
+
+    @Test
+    void aCheckpointOlderThanTheRetainedOnesIsNotDeletedByItsOwnRetention() throws IOException {
+        try (HadoopCheckpointStore store = open(1)) {
+            store.write(5000, payload("five"));
+            writeRaw("checkpoint-5000", new byte[3]); // recovery will skip it and re-run from an older time
+            store.write(4000, payload("four"));
+            assertEquals(List.of(4000L, 5000L), store.listTimes());
+            assertEquals(4000, store.readLatestValid().orElseThrow().timeMs());
+            store.write(5000, payload("five again"));
+            assertEquals(List.of(5000L), store.listTimes());
+            assertArrayEquals(payload("five again"), store.readLatestValid().orElseThrow().metadata());
+        }
+    }
+
+    @Test
+    void downloadingMissingStateNamesTheCheckpointAndTheLikelyCause() throws IOException {
+        try (HadoopCheckpointStore store = open(1)) {
+            store.write(1000, payload("no state"));
+            FileNotFoundException e = assertThrows(FileNotFoundException.class,
+                    () -> store.downloadState(1000, local.resolve("restored")));
+            assertTrue(e.getMessage().contains("Checkpoint [1000] has no state"), e.getMessage());
+        }
+    }
+
+    @Test
+    void downloadingIntoANonEmptyDirectoryIsRefused() throws IOException {
+        java.nio.file.Path snapshot = Files.createDirectories(local.resolve("snapshot"));
+        Files.write(snapshot.resolve("a"), payload("a"));
+        java.nio.file.Path target = Files.createDirectories(local.resolve("target"));
+        Files.write(target.resolve("stale"), payload("stale"));
+        try (HadoopCheckpointStore store = open(1)) {
+            store.uploadState(1000, snapshot);
+            assertThrows(FileAlreadyExistsException.class, () -> store.downloadState(1000, target));
+            assertArrayEquals(payload("stale"), Files.readAllBytes(target.resolve("stale")), "left untouched");
+            assertFalse(Files.exists(target.resolve("a")));
+        }
+    }
+
+    @Test
+    void uploadingSomethingOtherThanADirectoryIsRefused() throws IOException {
+        try (HadoopCheckpointStore store = open(1)) {
+            assertThrows(NotDirectoryException.class, () -> store.uploadState(1000, local.resolve("missing")));
+        }
+    }
+
+    @Test
+    void negativeTimesAreRefused() throws IOException {
+        try (HadoopCheckpointStore store = open(1)) {
+            assertThrows(IllegalArgumentException.class, () -> store.write(-1, payload("x")));
+        }
+    }
+
+    @Test
+    void aClosedStoreRefusesWorkAndClosesOnce() throws IOException {
+        HadoopCheckpointStore store = open(1);
+        store.close();
+        store.close();
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> store.write(1, payload("x")));
+        assertTrue(e.getMessage().contains("is closed"), e.getMessage());
+    }
+
+    /** A well-formed file of another format version, with a valid checksum. */
+    static byte[] fileOfVersion(byte version, long timeMs, byte[] payload) {
+        ByteBuffer buf = ByteBuffer.allocate(CheckpointFile.HEADER_BYTES + payload.length + CheckpointFile.CRC_BYTES);
+        buf.putInt(CheckpointFile.MAGIC).put(version).putLong(timeMs).putInt(payload.length).put(payload);
+        CRC32C crc = new CRC32C();
+        crc.update(buf.array(), 0, buf.position());
+        buf.putInt((int) crc.getValue());
+        return buf.array();
+    }
+}

@@ -1,0 +1,365 @@
+package io.sluice;
+
+import io.sluice.function.FlatMapFunction;
+import io.sluice.function.Function;
+import io.sluice.function.Function2;
+import io.sluice.function.PairFlatMapFunction;
+import io.sluice.function.PairFunction;
+import io.sluice.function.VoidFunction;
+import io.sluice.function.VoidFunction2;
+import io.sluice.internal.dstream.DStreamGraph;
+import io.sluice.internal.dstream.ForEachDStream;
+import io.sluice.internal.dstream.TextFileOutput;
+import io.sluice.internal.dstream.TransformedDStream;
+import io.sluice.internal.dstream.UnionDStream;
+import io.sluice.internal.util.UserCodeException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A discretized stream, as Spark's {@code JavaDStream}: a sequence of {@link RDD}s, one per
+ * batch interval (or per slide, for windowed streams).
+ *
+ * <p>Transformations return new streams and are lazy; output operations ({@link #print},
+ * {@link #foreachRDD}, {@link #saveAsTextFiles}) register a job that runs at every batch, in the
+ * order they were declared. All operations must be declared before
+ * {@link StreamingContext#start()}; declaring one afterwards throws
+ * {@link IllegalStateException}.
+ *
+ * @param <T> the record type
+ */
+public abstract class DStream<T> {
+    private static final Logger LOG = LoggerFactory.getLogger(DStream.class);
+
+    protected final StreamingContext ssc;
+    private final Map<Time, Optional<RDD<T>>> generated = new ConcurrentHashMap<>();
+    private volatile Time zeroTime;
+    private volatile Duration rememberDuration;
+    private volatile Duration checkpointDuration;
+
+    protected DStream(StreamingContext ssc) {
+        this.ssc = ssc;
+        ssc.graph().assertMutable();
+    }
+
+    // ---------------------------------------------------------------- for DStream implementations
+
+    /** How often this stream produces an RDD. Internal. */
+    public abstract Duration slideDuration();
+
+    /** The streams this one is computed from. Internal. */
+    public abstract List<DStream<?>> dependencies();
+
+    /** Computes the RDD of batch {@code validTime}; empty when there is none. Internal. */
+    protected abstract Optional<RDD<T>> compute(Time validTime);
+
+    /** The context. */
+    public StreamingContext context() {
+        return ssc;
+    }
+
+    /**
+     * The RDD of batch {@code time}, computed once and remembered for the remember duration.
+     * Empty if {@code time} is not a batch time of this stream. Internal.
+     */
+    public final Optional<RDD<T>> getOrCompute(Time time) {
+        Optional<RDD<T>> rdd = generated.get(time);
+        if (rdd != null) {
+            return rdd;
+        }
+        if (!isTimeValid(time)) {
+            return Optional.empty();
+        }
+        synchronized (this) {
+            rdd = generated.get(time);
+            if (rdd == null) {
+                rdd = compute(time);
+                generated.put(time, rdd);
+            }
+            return rdd;
+        }
+    }
+
+    /** Whether {@code time} is a time at which this stream produces an RDD. Internal. */
+    public boolean isTimeValid(Time time) {
+        Time z = zeroTime;
+        if (z == null) {
+            throw new IllegalStateException("Bug: stream " + this + " used before initialization");
+        }
+        long delta = time.milliseconds() - z.milliseconds();
+        return delta > 0 && delta % slideDuration().toMillis() == 0;
+    }
+
+    /** Sets the zero time of this stream and its parents (at context start). Internal. */
+    public void initialize(Time zero) {
+        if (zeroTime != null && zeroTime.equals(zero)) {
+            return;
+        }
+        zeroTime = zero;
+        for (DStream<?> d : dependencies()) {
+            d.initialize(zero);
+        }
+    }
+
+    /** The zero time (the first batch time minus one batch duration). Internal. */
+    public Time zeroTime() {
+        return zeroTime;
+    }
+
+    /**
+     * Makes this stream and its parents remember their RDDs for at least {@code d}. Internal:
+     * users call {@link #remember} on the context.
+     */
+    public void rememberAtLeast(Duration d) {
+        if (d != null && (rememberDuration == null || rememberDuration.compareTo(d) < 0)) {
+            rememberDuration = d;
+        }
+        Duration forParents = parentRememberDuration();
+        for (DStream<?> p : dependencies()) {
+            p.rememberAtLeast(forParents);
+        }
+    }
+
+    /** How long parents must remember their RDDs for this stream to compute. Internal. */
+    protected Duration parentRememberDuration() {
+        return rememberDuration;
+    }
+
+    /** Forgets RDDs older than the remember duration before {@code time}. Internal. */
+    public void clearMetadata(Time time) {
+        Duration keep = rememberDuration == null ? slideDuration() : rememberDuration;
+        long cutoff = time.milliseconds() - keep.toMillis();
+        generated.keySet().removeIf(t -> t.milliseconds() <= cutoff);
+        for (DStream<?> d : dependencies()) {
+            d.clearMetadata(time);
+        }
+    }
+
+    // ---------------------------------------------------------------- transformations
+
+    /** Applies {@code f} to each record. Stateless, record by record. */
+    public <R> DStream<R> map(Function<T, R> f) {
+        return new TransformedDStream<>(this, (rdd, t) -> rdd.map(f));
+    }
+
+    /** Applies {@code f} to each record and flattens the results. Stateless. */
+    public <R> DStream<R> flatMap(FlatMapFunction<T, R> f) {
+        return new TransformedDStream<>(this, (rdd, t) -> rdd.flatMap(f));
+    }
+
+    /** Keeps the records for which {@code f} is true. Stateless. */
+    public DStream<T> filter(Function<T, Boolean> f) {
+        return new TransformedDStream<>(this, (rdd, t) -> rdd.filter(f));
+    }
+
+    /** Applies {@code f} to each partition of each batch. Stateless. */
+    public <R> DStream<R> mapPartitions(FlatMapFunction<Iterator<T>, R> f) {
+        return new TransformedDStream<>(this, (rdd, t) -> rdd.mapPartitions(f));
+    }
+
+    /** Turns each partition into a list. Stateless. */
+    public DStream<List<T>> glom() {
+        return new TransformedDStream<>(this, (rdd, t) -> rdd.glom());
+    }
+
+    /** Spreads each batch over {@code numPartitions} partitions. Shuffles. */
+    public DStream<T> repartition(int numPartitions) {
+        return new TransformedDStream<>(this, (rdd, t) -> rdd.repartition(numPartitions));
+    }
+
+    /** Turns each record into a key-value pair. Stateless. */
+    public <K, V> PairDStream<K, V> mapToPair(PairFunction<T, K, V> f) {
+        return PairDStream.fromDStream(new TransformedDStream<>(this, (rdd, t) -> rdd.mapToPair(f)));
+    }
+
+    /** Turns each record into zero or more key-value pairs. Stateless. */
+    public <K, V> PairDStream<K, V> flatMapToPair(PairFlatMapFunction<T, K, V> f) {
+        return PairDStream.fromDStream(new TransformedDStream<>(this, (rdd, t) -> rdd.flatMapToPair(f)));
+    }
+
+    /** Applies an arbitrary RDD-to-RDD function to each batch. */
+    public <R> DStream<R> transform(Function<RDD<T>, RDD<R>> f) {
+        return new TransformedDStream<>(this, (rdd, t) -> callUser(f, rdd));
+    }
+
+    /** Applies an arbitrary RDD-to-RDD function, given the batch time, to each batch. */
+    public <R> DStream<R> transform(Function2<RDD<T>, Time, RDD<R>> f) {
+        return new TransformedDStream<>(this, (rdd, t) -> {
+            try {
+                return f.call(rdd, t);
+            } catch (Exception e) {
+                throw UserCodeException.wrap(e);
+            }
+        });
+    }
+
+    /** Applies an arbitrary RDD-to-PairRDD function to each batch. */
+    public <K, V> PairDStream<K, V> transformToPair(Function<RDD<T>, PairRDD<K, V>> f) {
+        return PairDStream.fromDStream(new TransformedDStream<T, Tuple2<K, V>>(this,
+                (rdd, t) -> callUser(f, rdd)));
+    }
+
+    /** The records of this stream and {@code other} in each batch. Both must have the same slide. */
+    public DStream<T> union(DStream<T> other) {
+        return new UnionDStream<>(List.of(this, other));
+    }
+
+    /** A stream of one record per batch: the number of records in the batch. */
+    public DStream<Long> count() {
+        return new TransformedDStream<>(this, (rdd, t) -> ssc.parallelize(List.of(rdd.count()), 1));
+    }
+
+    /** A stream of one record per non-empty batch: the records merged with {@code f}. */
+    public DStream<T> reduce(Function2<T, T, T> f) {
+        return new TransformedDStream<>(this, (rdd, t) -> {
+            List<T> partials = new ArrayList<>();
+            for (T v : rdd.mapPartitions(it -> {
+                if (!it.hasNext()) {
+                    return java.util.Collections.emptyIterator();
+                }
+                T acc = it.next();
+                while (it.hasNext()) {
+                    acc = f.call(acc, it.next());
+                }
+                return List.of(acc).iterator();
+            }).collect()) {
+                partials.add(v);
+            }
+            if (partials.isEmpty()) {
+                return ssc.parallelize(List.<T>of(), 1);
+            }
+            T acc = partials.get(0);
+            for (int i = 1; i < partials.size(); i++) {
+                try {
+                    acc = f.call(acc, partials.get(i));
+                } catch (Exception e) {
+                    throw UserCodeException.wrap(e);
+                }
+            }
+            return ssc.parallelize(List.of(acc), 1);
+        });
+    }
+
+    /** The number of occurrences of each distinct record in each batch. Shuffles. */
+    public PairDStream<T, Long> countByValue() {
+        return mapToPair(v -> new Tuple2<>(v, 1L)).reduceByKey(Long::sum);
+    }
+
+    /** Keeps each batch's RDD for reuse by several outputs (RDDs of a batch are always reused). */
+    public DStream<T> cache() {
+        return this;
+    }
+
+    /** As {@link #cache()}; the level is accepted for compatibility. */
+    public DStream<T> persist(StorageLevel level) {
+        return this;
+    }
+
+    /** As {@link #cache()}. */
+    public DStream<T> persist() {
+        return this;
+    }
+
+    /**
+     * Sets the interval at which this stream's state is checkpointed. Stateful streams are
+     * snapshotted at every checkpoint of the context; the interval is validated and recorded.
+     */
+    public DStream<T> checkpoint(Duration interval) {
+        ssc.graph().assertMutable();
+        if (interval.toMillis() % slideDuration().toMillis() != 0) {
+            throw new IllegalArgumentException("Checkpoint interval " + interval
+                    + " must be a multiple of the slide duration " + slideDuration());
+        }
+        this.checkpointDuration = interval;
+        return this;
+    }
+
+    /** The interval given to {@link #checkpoint(Duration)}, if any. Internal. */
+    public Optional<Duration> checkpointDuration() {
+        return Optional.ofNullable(checkpointDuration);
+    }
+
+    // ---------------------------------------------------------------- output operations
+
+    /** Prints the first ten records of every batch to standard output, as Spark does. */
+    public void print() {
+        print(10);
+    }
+
+    /**
+     * Prints the first {@code num} records of every batch to standard output, in Spark's format:
+     * a line of dashes, {@code Time: <ms> ms}, a line of dashes, the records, {@code ...} if
+     * there are more, and an empty line.
+     */
+    public void print(int num) {
+        foreachRDD((rdd, time) -> {
+            List<T> first = rdd.take(num + 1);
+            StringBuilder sb = new StringBuilder();
+            sb.append("-------------------------------------------\n");
+            sb.append("Time: ").append(time.milliseconds()).append(" ms\n");
+            sb.append("-------------------------------------------\n");
+            for (int i = 0; i < Math.min(num, first.size()); i++) {
+                sb.append(first.get(i)).append('\n');
+            }
+            if (first.size() > num) {
+                sb.append("...\n");
+            }
+            sb.append('\n');
+            System.out.print(sb);
+            System.out.flush();
+        });
+    }
+
+    /** Runs {@code f} on the RDD of every batch, on the job thread. */
+    public void foreachRDD(VoidFunction<RDD<T>> f) {
+        foreachRDD((rdd, time) -> f.call(rdd));
+    }
+
+    /** Runs {@code f} on the RDD and the time of every batch, on the job thread. */
+    public void foreachRDD(VoidFunction2<RDD<T>, Time> f) {
+        new ForEachDStream<>(this, f).register();
+    }
+
+    /**
+     * Saves every batch as text files (one line per record, {@code toString()}) in the directory
+     * {@code prefix-<batchTimeMs>.suffix} ({@code prefix-<batchTimeMs>} when the suffix is empty)
+     * on any Hadoop filesystem, one {@code part-NNNNN} file per partition. The directory is
+     * written under a temporary name and renamed, so a batch re-run after recovery replaces it
+     * whole and never duplicates it.
+     */
+    public void saveAsTextFiles(String prefix, String suffix) {
+        TextFileOutput out = new TextFileOutput(prefix, suffix, ssc.hadoopConfiguration());
+        foreachRDD((rdd, time) -> out.write(rdd, time));
+    }
+
+    // ---------------------------------------------------------------- internal helpers
+
+    /** The graph this stream belongs to. Internal. */
+    protected DStreamGraph graph() {
+        return ssc.graph();
+    }
+
+    private static <A, R> R callUser(Function<A, R> f, A a) {
+        try {
+            return f.call(a);
+        } catch (Exception e) {
+            throw UserCodeException.wrap(e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return getClass().getSimpleName() + "@" + Integer.toHexString(System.identityHashCode(this));
+    }
+
+    static Logger log() {
+        return LOG;
+    }
+}

@@ -1,0 +1,131 @@
+package io.sluice;
+
+import io.sluice.function.FlatMapFunction;
+import io.sluice.function.Function;
+import io.sluice.function.Function2;
+import io.sluice.internal.dstream.TransformedDStream;
+import io.sluice.internal.state.StateDStream;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A stream of key-value pairs, as Spark's {@code JavaPairDStream}, with the by-key operations.
+ *
+ * <p>By-key operations shuffle each batch by the hash of the key into the given number of
+ * partitions (default: {@code sluice.default.parallelism}, the number of task threads).
+ */
+public class PairDStream<K, V> extends DStream<Tuple2<K, V>> {
+    private final DStream<Tuple2<K, V>> inner;
+
+    private PairDStream(DStream<Tuple2<K, V>> inner) {
+        super(inner.context());
+        this.inner = inner;
+    }
+
+    /** Views a stream of pairs as a PairDStream. */
+    public static <K, V> PairDStream<K, V> fromDStream(DStream<Tuple2<K, V>> stream) {
+        return stream instanceof PairDStream<K, V> p ? p : new PairDStream<>(stream);
+    }
+
+    @Override
+    public Duration slideDuration() {
+        return inner.slideDuration();
+    }
+
+    @Override
+    public List<DStream<?>> dependencies() {
+        return List.of(inner);
+    }
+
+    @Override
+    protected Optional<RDD<Tuple2<K, V>>> compute(Time validTime) {
+        return inner.getOrCompute(validTime);
+    }
+
+    private int defaultPartitions() {
+        return ssc.runtime().env().defaultParallelism();
+    }
+
+    private <K2, V2> PairDStream<K2, V2> pairTransform(java.util.function.Function<PairRDD<K, V>, RDD<Tuple2<K2, V2>>> f) {
+        return fromDStream(new TransformedDStream<Tuple2<K, V>, Tuple2<K2, V2>>(this,
+                (rdd, t) -> f.apply(PairRDD.fromRDD(rdd))));
+    }
+
+    /** Applies {@code f} to each value. Stateless, no shuffle. */
+    public <W> PairDStream<K, W> mapValues(Function<V, W> f) {
+        return pairTransform(rdd -> rdd.mapValues(f));
+    }
+
+    /** Applies {@code f} to each value and flattens. Stateless, no shuffle. */
+    public <W> PairDStream<K, W> flatMapValues(FlatMapFunction<V, W> f) {
+        return pairTransform(rdd -> rdd.flatMapValues(f));
+    }
+
+    /** Groups the values of each key within each batch. Shuffles every record. */
+    public PairDStream<K, Iterable<V>> groupByKey() {
+        return groupByKey(defaultPartitions());
+    }
+
+    /** As {@link #groupByKey()}, into {@code numPartitions} partitions. */
+    public PairDStream<K, Iterable<V>> groupByKey(int numPartitions) {
+        return pairTransform(rdd -> rdd.groupByKey(numPartitions));
+    }
+
+    /**
+     * Merges the values of each key within each batch with {@code f} (associative and
+     * commutative). Shuffles, combining on the map side first.
+     */
+    public PairDStream<K, V> reduceByKey(Function2<V, V, V> f) {
+        return reduceByKey(f, defaultPartitions());
+    }
+
+    /** As {@link #reduceByKey(Function2)}, into {@code numPartitions} partitions. */
+    public PairDStream<K, V> reduceByKey(Function2<V, V, V> f, int numPartitions) {
+        return pairTransform(rdd -> rdd.reduceByKey(f, numPartitions));
+    }
+
+    /** Combines the values of each key within each batch, as Spark's combineByKey. */
+    public <C> PairDStream<K, C> combineByKey(Function<V, C> createCombiner, Function2<C, V, C> mergeValue,
+                                              Function2<C, C, C> mergeCombiners, int numPartitions) {
+        return pairTransform(rdd -> rdd.combineByKey(createCombiner, mergeValue, mergeCombiners, numPartitions));
+    }
+
+    /** As {@link #combineByKey(Function, Function2, Function2, int)} with the default partitions. */
+    public <C> PairDStream<K, C> combineByKey(Function<V, C> createCombiner, Function2<C, V, C> mergeValue,
+                                              Function2<C, C, C> mergeCombiners) {
+        return combineByKey(createCombiner, mergeValue, mergeCombiners, defaultPartitions());
+    }
+
+    /**
+     * Keeps a state per key across batches, as Spark's updateStateByKey: at every batch,
+     * {@code updateFunc} is called for every key that has a state or new values, with the
+     * batch's values of the key (possibly none) and its previous state (possibly none); its
+     * result is the new state, and empty removes the key. The returned stream holds every
+     * (key, state) after each batch.
+     *
+     * <p>State lives in the state store (RocksDB), is snapshotted at every checkpoint and
+     * restored by {@link StreamingContext#getOrCreate}. Needs a checkpoint directory
+     * ({@link StreamingContext#checkpoint}). Cost per batch: proportional to the number of keys
+     * with state, as in Spark; keys must have a {@code hashCode()} stable across JVMs (no
+     * enums).
+     */
+    public <S> PairDStream<K, S> updateStateByKey(Function2<List<V>, Optional<S>, Optional<S>> updateFunc) {
+        return updateStateByKey(updateFunc, defaultPartitions());
+    }
+
+    /** As {@link #updateStateByKey(Function2)}, with the state in {@code numPartitions} partitions. */
+    public <S> PairDStream<K, S> updateStateByKey(Function2<List<V>, Optional<S>, Optional<S>> updateFunc,
+                                                  int numPartitions) {
+        return fromDStream(new StateDStream<>(this, updateFunc, numPartitions, null));
+    }
+
+    /**
+     * As {@link #updateStateByKey(Function2, int)}, starting from the states in {@code initialRDD}
+     * (used only on a fresh start; a recovered context restores its checkpointed state).
+     */
+    public <S> PairDStream<K, S> updateStateByKey(Function2<List<V>, Optional<S>, Optional<S>> updateFunc,
+                                                  int numPartitions, PairRDD<K, S> initialRDD) {
+        return fromDStream(new StateDStream<>(this, updateFunc, numPartitions, initialRDD));
+    }
+}

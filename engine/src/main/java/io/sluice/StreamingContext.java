@@ -1,0 +1,745 @@
+package io.sluice;
+
+import io.sluice.function.Function;
+import io.sluice.function.Function0;
+import io.sluice.internal.ContextRuntime;
+import io.sluice.internal.SluiceEnv;
+import io.sluice.internal.checkpoint.CheckpointStore;
+import io.sluice.internal.checkpoint.HadoopCheckpointStore;
+import io.sluice.internal.config.StreamingConfig;
+import io.sluice.internal.dstream.DStreamGraph;
+import io.sluice.internal.dstream.InputDStream;
+import io.sluice.internal.dstream.QueueInputDStream;
+import io.sluice.internal.dstream.ReceiverInputDStream;
+import io.sluice.internal.dstream.StatefulDStream;
+import io.sluice.internal.dstream.UnionDStream;
+import io.sluice.internal.rdd.ParallelCollectionRDD;
+import io.sluice.internal.receiver.ReceivedBlockStore;
+import io.sluice.internal.receiver.ReceivedBlockTracker;
+import io.sluice.internal.receiver.ReceiverSupervisor;
+import io.sluice.internal.receiver.ReceiverTracker;
+import io.sluice.internal.receiver.SocketReceiver;
+import io.sluice.internal.recovery.CheckpointMetadata;
+import io.sluice.internal.recovery.Checkpointer;
+import io.sluice.internal.recovery.LocalDirs;
+import io.sluice.internal.scheduler.JobGenerator;
+import io.sluice.internal.scheduler.JobScheduler;
+import io.sluice.internal.scheduler.ListenerBus;
+import io.sluice.internal.storage.state.RocksDBStateStore;
+import io.sluice.internal.storage.state.StateStore;
+import io.sluice.internal.storage.state.StateStoreOptions;
+import io.sluice.internal.storage.wal.ChronicleWriteAheadLog;
+import io.sluice.internal.storage.wal.Durability;
+import io.sluice.internal.storage.wal.WriteAheadLog;
+import io.sluice.internal.util.Clock;
+import io.sluice.internal.util.SystemClock;
+import io.sluice.testing.ManualClock;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.Serializable;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Queue;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.hadoop.conf.Configuration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The entry point of a Sluice application, as Spark's {@code JavaStreamingContext}: creates
+ * input streams, holds the DStream graph, and runs it every batch interval once started.
+ *
+ * <h2>Lifecycle</h2>
+ * INITIALIZED (declare inputs, transformations and outputs), then {@link #start()} makes it
+ * ACTIVE, then {@link #stop()} makes it STOPPED. As in Spark: no operation may be added after
+ * start, only one context may be active per JVM, and a stopped context cannot be started
+ * again; each rule throws {@link IllegalStateException} with the cause and the fix.
+ *
+ * <h2>Recovery</h2>
+ * With a checkpoint directory ({@link #checkpoint(String)}), received blocks go to a
+ * write-ahead log before their receiver's store call returns, block allocations are logged, and
+ * checkpoints of the state are taken every {@code sluice.streaming.checkpoint.interval}.
+ * {@link #getOrCreate} runs the setup function again and restores the newest valid checkpoint
+ * onto the graph it built, by operator id: no user code is ever serialized.
+ */
+public final class StreamingContext implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(StreamingContext.class);
+    private static final Object ACTIVATION_LOCK = new Object();
+    private static StreamingContext active;
+
+    private final SluiceConf conf;
+    private final Duration batchDuration;
+    private final SluiceEnv env;
+    private final ContextRuntime runtime;
+    private final DStreamGraph graph;
+    private final ListenerBus bus = new ListenerBus();
+    private final Clock clock;
+    private final Configuration hadoopConf;
+    private final CountDownLatch terminated = new CountDownLatch(1);
+    private volatile StreamingContextState state = StreamingContextState.INITIALIZED;
+    private volatile String checkpointDir;
+    private volatile CheckpointMetadata recoverFrom;
+    private volatile Throwable error;
+    private String startSite;
+
+    private CheckpointStore checkpointStore;
+    private StateStore stateStore;
+    private ReceivedBlockTracker tracker;
+    private ReceivedBlockStore blockStore;
+    private ReceiverTracker receiverTracker;
+    private JobScheduler jobScheduler;
+    private JobGenerator jobGenerator;
+    private Checkpointer checkpointer;
+    private Thread shutdownHook;
+
+    /**
+     * A context running batches every {@code batchDuration} with the given configuration.
+     *
+     * @throws IllegalArgumentException if the batch duration is not positive
+     */
+    public StreamingContext(SluiceConf conf, Duration batchDuration) {
+        if (batchDuration == null || batchDuration.toMillis() <= 0) {
+            throw new IllegalArgumentException("The batch duration must be at least 1 ms, got " + batchDuration);
+        }
+        this.conf = conf.copy();
+        this.batchDuration = batchDuration;
+        this.env = new SluiceEnv(this.conf);
+        this.runtime = new ContextRuntime(env);
+        this.graph = new DStreamGraph(batchDuration, this::assertMutable);
+        this.clock = this.conf.getRequired(StreamingConfig.CLOCK).equals("manual") ? new ManualClock() : new SystemClock();
+        this.hadoopConf = new Configuration();
+    }
+
+    /** A context for {@code master} (such as {@code local[2]}) and {@code appName}. */
+    public StreamingContext(String master, String appName, Duration batchDuration) {
+        this(new SluiceConf().setMaster(master).setAppName(appName), batchDuration);
+    }
+
+    // ---------------------------------------------------------------- recovery
+
+    /**
+     * Recreates a context from the newest valid checkpoint in {@code checkpointDir}, or creates
+     * one with {@code creatingFunc} if there is none. {@code creatingFunc} runs in both cases: it
+     * declares the whole graph (and should set the checkpoint directory); on recovery, the
+     * checkpoint's state, pending batches and source positions are restored onto that graph
+     * when the context starts.
+     *
+     * @throws SluiceException if the checkpoint cannot be read, or its stateful operators or
+     *     batch duration differ from the graph {@code creatingFunc} built (the message lists the
+     *     differences and how to start fresh)
+     */
+    public static StreamingContext getOrCreate(String checkpointDir, Function0<StreamingContext> creatingFunc) {
+        return getOrCreate(checkpointDir, creatingFunc, new Configuration(), false);
+    }
+
+    /**
+     * As {@link #getOrCreate(String, Function0)}, reading with {@code hadoopConf}; with
+     * {@code createOnError}, a checkpoint that cannot be read makes a fresh context instead of
+     * an error.
+     */
+    public static StreamingContext getOrCreate(String checkpointDir, Function0<StreamingContext> creatingFunc,
+                                               Configuration hadoopConf, boolean createOnError) {
+        Optional<CheckpointStore.Checkpoint> latest;
+        try (CheckpointStore s = HadoopCheckpointStore.open(checkpointDir, hadoopConf, Integer.MAX_VALUE)) {
+            latest = s.readLatestValid();
+        } catch (IOException | RuntimeException e) {
+            if (!createOnError) {
+                throw new SluiceException("Cannot read checkpoints from [" + checkpointDir + "]: " + e.getMessage()
+                        + "; fix the directory's access, or pass createOnError=true to start fresh", e);
+            }
+            LOG.warn("Cannot read checkpoints from [{}], creating a fresh context: {}", checkpointDir, e.toString());
+            latest = Optional.empty();
+        }
+        StreamingContext ctx;
+        try {
+            ctx = creatingFunc.call();
+        } catch (Exception e) {
+            throw new SluiceException("The setup function given to getOrCreate threw: " + e, e);
+        }
+        if (ctx.checkpointDir == null) {
+            ctx.checkpoint(checkpointDir);
+        }
+        if (latest.isPresent()) {
+            CheckpointMetadata meta;
+            try {
+                meta = ctx.env.serializer().deserialize(latest.get().metadata());
+            } catch (RuntimeException e) {
+                if (!createOnError) {
+                    throw new SluiceException("Cannot decode checkpoint " + latest.get().timeMs() + " in ["
+                            + checkpointDir + "]: " + e.getMessage(), e);
+                }
+                LOG.warn("Cannot decode checkpoint in [{}], creating a fresh context: {}", checkpointDir, e.toString());
+                return ctx;
+            }
+            ctx.validateAgainst(meta, checkpointDir);
+            ctx.recoverFrom = meta;
+            LOG.info("Recovering from the checkpoint of batch {} ms in {}", meta.checkpointTimeMs(), checkpointDir);
+        }
+        return ctx;
+    }
+
+    private void validateAgainst(CheckpointMetadata meta, String dir) {
+        if (meta.batchDurationMs() != batchDuration.toMillis()) {
+            throw new SluiceException("The checkpoint in [" + dir + "] has a batch duration of "
+                    + meta.batchDurationMs() + " ms but the application declares " + batchDuration.toMillis()
+                    + " ms: keep the batch duration to recover, or start fresh with another checkpoint directory");
+        }
+        Map<String, String> mine = graph.describeStateful();
+        Map<String, String> theirs = meta.statefulOperators();
+        if (!mine.equals(theirs)) {
+            TreeSet<String> onlyCheckpoint = new TreeSet<>(theirs.keySet());
+            onlyCheckpoint.removeAll(mine.keySet());
+            TreeSet<String> onlyCode = new TreeSet<>(mine.keySet());
+            onlyCode.removeAll(theirs.keySet());
+            TreeMap<String, String> changed = new TreeMap<>();
+            for (String id : mine.keySet()) {
+                if (theirs.containsKey(id) && !theirs.get(id).equals(mine.get(id))) {
+                    changed.put(id, theirs.get(id) + " -> " + mine.get(id));
+                }
+            }
+            throw new SluiceException("Cannot recover from the checkpoint in [" + dir + "]: its stateful operators"
+                    + " differ from those the setup function declared. Only in the checkpoint: " + onlyCheckpoint
+                    + "; only in the code: " + onlyCode + "; changed: " + changed + ". Keep the stateful operators"
+                    + " (their kinds, order and partitions) unchanged to recover, or start fresh deliberately with"
+                    + " an empty checkpoint directory.");
+        }
+    }
+
+    /** The active context, if any. */
+    public static Optional<StreamingContext> getActive() {
+        synchronized (ACTIVATION_LOCK) {
+            return Optional.ofNullable(active);
+        }
+    }
+
+    /** The active context, or a new one from {@code creatingFunc}. */
+    public static StreamingContext getActiveOrCreate(Function0<StreamingContext> creatingFunc) {
+        synchronized (ACTIVATION_LOCK) {
+            if (active != null) {
+                return active;
+            }
+        }
+        try {
+            return creatingFunc.call();
+        } catch (Exception e) {
+            throw new SluiceException("The setup function threw: " + e, e);
+        }
+    }
+
+    /** The active context, or one from {@link #getOrCreate(String, Function0, Configuration, boolean)}. */
+    public static StreamingContext getActiveOrCreate(String checkpointDir, Function0<StreamingContext> creatingFunc,
+                                                     Configuration hadoopConf, boolean createOnError) {
+        synchronized (ACTIVATION_LOCK) {
+            if (active != null) {
+                return active;
+            }
+        }
+        return getOrCreate(checkpointDir, creatingFunc, hadoopConf, createOnError);
+    }
+
+    // ---------------------------------------------------------------- configuration
+
+    /**
+     * Sets the directory (any Hadoop filesystem URI) for checkpoints. Turns on the write-ahead
+     * log of received data (unless {@code sluice.streaming.receiver.writeAheadLog.enable=false})
+     * and is required by stateful operations.
+     */
+    public void checkpoint(String directory) {
+        assertMutable();
+        if (directory == null || directory.isBlank()) {
+            throw new IllegalArgumentException("The checkpoint directory must not be empty");
+        }
+        this.checkpointDir = directory;
+    }
+
+    /** Makes every stream remember its RDDs for at least {@code duration}. */
+    public void remember(Duration duration) {
+        graph.setRememberDuration(duration);
+    }
+
+    /** The configuration (a copy taken at construction). */
+    public SluiceConf conf() {
+        return conf;
+    }
+
+    /** The Hadoop configuration used for checkpoints and file outputs; change it before start. */
+    public Configuration hadoopConfiguration() {
+        return hadoopConf;
+    }
+
+    /** The batch duration. */
+    public Duration batchDuration() {
+        return batchDuration;
+    }
+
+    // ---------------------------------------------------------------- inputs
+
+    /** An RDD of {@code data} in {@code sluice.default.parallelism} partitions. */
+    public <T> RDD<T> parallelize(List<T> data) {
+        return parallelize(data, env.defaultParallelism());
+    }
+
+    /** An RDD of {@code data} in {@code numSlices} partitions. */
+    public <T> RDD<T> parallelize(List<T> data, int numSlices) {
+        return new ParallelCollectionRDD<>(env, data, numSlices);
+    }
+
+    /** An RDD of pairs, as a PairRDD. */
+    public <K, V> PairRDD<K, V> parallelizePairs(List<Tuple2<K, V>> data) {
+        return PairRDD.fromRDD(parallelize(data));
+    }
+
+    /**
+     * A stream of the RDDs pushed into {@code queue}, one per batch. The queue's contents are
+     * not recovered from checkpoints (a warning is logged when a checkpoint directory is set).
+     */
+    public <T> DStream<T> queueStream(Queue<RDD<T>> queue) {
+        return queueStream(queue, true);
+    }
+
+    /** As {@link #queueStream(Queue)}; all queued RDDs per batch unless {@code oneAtATime}. */
+    public <T> DStream<T> queueStream(Queue<RDD<T>> queue, boolean oneAtATime) {
+        return queueStream(queue, oneAtATime, null);
+    }
+
+    /** As {@link #queueStream(Queue, boolean)}; {@code defaultRDD} when the queue is empty. */
+    public <T> DStream<T> queueStream(Queue<RDD<T>> queue, boolean oneAtATime, RDD<T> defaultRDD) {
+        return new QueueInputDStream<>(this, queue, oneAtATime, defaultRDD);
+    }
+
+    /** A stream of UTF-8 lines read from a TCP socket (reconnecting after errors). */
+    public DStream<String> socketTextStream(String host, int port) {
+        return socketTextStream(host, port, StorageLevel.MEMORY_AND_DISK_SER_2);
+    }
+
+    /** As {@link #socketTextStream(String, int)} with a storage level. */
+    public DStream<String> socketTextStream(String host, int port, StorageLevel level) {
+        return receiverStream(new SocketReceiver<>(host, port, SocketReceiver::lines, level));
+    }
+
+    /** A stream of the records {@code converter} reads from a TCP socket's input stream. */
+    public <T> DStream<T> socketStream(String host, int port, Function<InputStream, Iterable<T>> converter,
+                                       StorageLevel level) {
+        return receiverStream(new SocketReceiver<>(host, port, converter, level));
+    }
+
+    /** A stream fed by a custom {@link Receiver}. */
+    public <T> DStream<T> receiverStream(Receiver<T> receiver) {
+        return new ReceiverInputDStream<>(this, receiver);
+    }
+
+    /** The union of streams with the same slide duration. */
+    @SafeVarargs
+    public final <T> DStream<T> union(DStream<T>... streams) {
+        if (streams.length == 0) {
+            throw new IllegalArgumentException("union needs at least one stream");
+        }
+        return new UnionDStream<>(Arrays.asList(streams));
+    }
+
+    /** Adds a listener of batch and receiver events. */
+    public void addStreamingListener(StreamingListener listener) {
+        bus.add(listener);
+    }
+
+    // ---------------------------------------------------------------- lifecycle
+
+    /** The lifecycle state. */
+    public StreamingContextState getState() {
+        return state;
+    }
+
+    private void assertMutable() {
+        StreamingContextState s = state;
+        if (s == StreamingContextState.ACTIVE) {
+            throw new IllegalStateException("Adding new inputs, transformations, and output operations after "
+                    + "starting a context is not supported: declare every operation before start()");
+        }
+        if (s == StreamingContextState.STOPPED) {
+            throw new IllegalStateException("Adding new inputs, transformations, and output operations after "
+                    + "stopping a context is not supported: create a new StreamingContext");
+        }
+    }
+
+    /**
+     * Starts receiving and processing. On a context from {@link #getOrCreate} with a
+     * checkpoint, first restores the state and re-runs the batches after the checkpoint.
+     *
+     * @throws IllegalStateException if the context was stopped, or another context is active
+     * @throws IllegalArgumentException if there is no output operation, or a stateful operation
+     *     has no checkpoint directory
+     */
+    public synchronized void start() {
+        if (state == StreamingContextState.ACTIVE) {
+            LOG.warn("StreamingContext has already been started");
+            return;
+        }
+        if (state == StreamingContextState.STOPPED) {
+            throw new IllegalStateException("StreamingContext has already been stopped: a stopped context "
+                    + "cannot be started again; create a new one (or use getOrCreate to recover)");
+        }
+        synchronized (ACTIVATION_LOCK) {
+            if (active != null) {
+                throw new IllegalStateException("Only one StreamingContext may be started in this JVM. "
+                        + "Currently running StreamingContext was started at " + active.startSite
+                        + " ; stop it before starting another");
+            }
+            validate();
+            try {
+                doStart();
+            } catch (RuntimeException | Error e) {
+                LOG.error("Cannot start the context: {}", e.toString());
+                state = StreamingContextState.STOPPED;
+                releaseResources(false);
+                terminated.countDown();
+                throw e;
+            }
+            startSite = callSite();
+            active = this;
+            state = StreamingContextState.ACTIVE;
+        }
+        shutdownHook = new Thread(() -> {
+            boolean graceful = conf.getRequired(StreamingConfig.STOP_GRACEFULLY_ON_SHUTDOWN);
+            LOG.info("JVM shutting down: stopping the context (graceful={})", graceful);
+            stopInternal(graceful, true);
+        }, "sluice-shutdown-hook");
+        Runtime.getRuntime().addShutdownHook(shutdownHook);
+        LOG.info("StreamingContext started (batch {} ms, {} task threads)", batchDuration.toMillis(),
+                env.scheduler().threads());
+    }
+
+    private static String callSite() {
+        StackTraceElement[] st = new Throwable().getStackTrace();
+        for (StackTraceElement e : st) {
+            if (!e.getClassName().startsWith("io.sluice.StreamingContext")) {
+                return e.toString();
+            }
+        }
+        return "unknown";
+    }
+
+    private void validate() {
+        if (graph.outputs().isEmpty()) {
+            throw new IllegalArgumentException("No output operations registered, so nothing to execute: "
+                    + "add print(), foreachRDD(...) or saveAsTextFiles(...) before start()");
+        }
+        if (!graph.statefulOperators().isEmpty() && checkpointDir == null) {
+            throw new IllegalArgumentException("The checkpoint directory has not been set. Please set it by "
+                    + "StreamingContext.checkpoint(): stateful operators " + graph.statefulOperators().keySet()
+                    + " keep their state in the state store and need checkpoints to recover it");
+        }
+    }
+
+    private void doStart() {
+        boolean checkpointing = checkpointDir != null;
+        boolean wal = checkpointing && conf.getRequired(StreamingConfig.WAL_ENABLE);
+        Durability durability = Durability.parse(conf.getRequired(StreamingConfig.WAL_DURABILITY));
+        Path local = LocalDirs.resolve(conf, checkpointDir);
+        if (checkpointing && !graph.inputs().stream().allMatch(i -> i instanceof ReceiverInputDStream<?>)) {
+            LOG.warn("Queue streams are not recovered from checkpoints: their queued RDDs are lost on restart");
+        }
+        if (checkpointing && recoverFrom == null) {
+            LocalDirs.wipeForFreshStart(local);
+        }
+        if (checkpointing) {
+            checkpointStore = HadoopCheckpointStore.open(checkpointDir, hadoopConf,
+                    conf.getRequired(StreamingConfig.CHECKPOINT_RETAINED));
+        }
+        WriteAheadLog trackerLog = wal ? ChronicleWriteAheadLog.open(local.resolve("tracker"), durability) : null;
+        tracker = new ReceivedBlockTracker(trackerLog, env.serializer());
+        blockStore = new ReceivedBlockStore(env.serializer(), tracker,
+                wal ? id -> ChronicleWriteAheadLog.open(local.resolve("wal").resolve("stream-" + id), durability) : null);
+        runtime.setReceiving(tracker, blockStore);
+        if (!graph.statefulOperators().isEmpty()) {
+            StateStoreOptions opts = new StateStoreOptions(conf.getRequired(StreamingConfig.STATE_BLOCK_CACHE_BYTES),
+                    StateStoreOptions.DEFAULT_WRITE_BUFFER_BYTES);
+            Path working = local.resolve("state");
+            if (recoverFrom != null && recoverFrom.hasState()) {
+                Path download = local.resolve("restore-" + recoverFrom.checkpointTimeMs());
+                try {
+                    LocalDirs.delete(download);
+                    checkpointStore.downloadState(recoverFrom.checkpointTimeMs(), download);
+                } catch (IOException e) {
+                    throw new SluiceException("Cannot download the state of checkpoint " + recoverFrom.checkpointTimeMs()
+                            + " from [" + checkpointDir + "]: " + e.getMessage(), e);
+                }
+                stateStore = RocksDBStateStore.restore(download, working, opts);
+                LocalDirs.delete(download);
+            } else {
+                LocalDirs.delete(working);
+                stateStore = RocksDBStateStore.open(working, opts);
+            }
+            runtime.setStateStore(stateStore);
+        }
+        int concurrentJobs = conf.getRequired(StreamingConfig.CONCURRENT_JOBS);
+        jobScheduler = new JobScheduler(graph, env.scheduler(), bus, concurrentJobs, this::afterBatch, this::fail);
+        List<ReceiverInputDStream<?>> receiverInputs = new ArrayList<>();
+        for (InputDStream<?> in : graph.inputs()) {
+            if (in instanceof ReceiverInputDStream<?> r) {
+                receiverInputs.add(r);
+            }
+        }
+        boolean manual = clock instanceof ManualClock;
+        receiverTracker = new ReceiverTracker(receiverInputs, blockStore, tracker,
+                conf.getRequired(StreamingConfig.BLOCK_INTERVAL), !manual,
+                conf.getRequired(StreamingConfig.RECEIVER_RESTART_DELAY), receiverEvents());
+        jobGenerator = new JobGenerator(clock, batchDuration, graph, tracker, receiverTracker, jobScheduler, this::fail);
+        if (checkpointing) {
+            checkpointer = new Checkpointer(checkpointStore, env.serializer(), graph, local,
+                    conf.getRequired(StreamingConfig.APP_NAME), batchDuration, checkpointInterval());
+        }
+        if (recoverFrom != null) {
+            Time zero = new Time(recoverFrom.zeroTimeMs());
+            Time cpTime = new Time(recoverFrom.checkpointTimeMs());
+            tracker.seedPositions(recoverFrom.sourcePositions());
+            tracker.recover(cpTime.milliseconds());
+            graph.start(zero);
+            for (StatefulDStream s : graph.statefulOperators().values()) {
+                s.restoredAt(cpTime);
+            }
+            jobScheduler.markCompleted(cpTime);
+            graph.inputs().forEach(InputDStream::start);
+            jobGenerator.startRecovered(cpTime);
+            receiverTracker.start();
+        } else {
+            Time zero = jobGenerator.freshZeroTime();
+            graph.start(zero);
+            if (checkpointer != null) {
+                // A checkpoint before any data is received: a restart always finds a checkpoint
+                // that the tracker log and WAL of acknowledged data can be replayed onto.
+                checkpointer.checkpoint(zero, zero, stateStore, tracker, blockStore);
+            }
+            graph.inputs().forEach(InputDStream::start);
+            receiverTracker.start();
+            jobGenerator.startFresh(zero);
+        }
+    }
+
+    private Duration checkpointInterval() {
+        Optional<Duration> set = conf.get(StreamingConfig.CHECKPOINT_INTERVAL);
+        if (set.isPresent()) {
+            return set.get();
+        }
+        long b = batchDuration.toMillis();
+        long ms = Math.max(10 * b, 10_000);
+        return Duration.ofMillis((ms + b - 1) / b * b);
+    }
+
+    private ReceiverSupervisor.Events receiverEvents() {
+        return new ReceiverSupervisor.Events() {
+            @Override
+            public void receiverStarted(int streamId, String name) {
+                bus.post(l -> l.onReceiverStarted(streamId, name));
+            }
+
+            @Override
+            public void receiverError(int streamId, String name, String message, Throwable e) {
+                bus.post(l -> l.onReceiverError(streamId, name, message, e));
+            }
+
+            @Override
+            public void receiverStopped(int streamId, String name) {
+                bus.post(l -> l.onReceiverStopped(streamId, name));
+            }
+        };
+    }
+
+    private void afterBatch(Time time) {
+        graph.clearMetadata(time);
+        Time zero = graph.zeroTime().orElseThrow();
+        if (checkpointer != null && checkpointer.isDue(time, zero)) {
+            checkpointer.checkpoint(time, zero, stateStore, tracker, blockStore);
+        }
+    }
+
+    private void fail(Throwable e) {
+        if (error == null) {
+            error = e;
+        }
+        Thread t = new Thread(() -> stopInternal(false, false), "sluice-stop-on-error");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    /** Waits until the context stops; rethrows the error that stopped it, if any. */
+    public void awaitTermination() throws InterruptedException {
+        terminated.await();
+        rethrowError();
+    }
+
+    /**
+     * Waits at most {@code timeoutMs} for the context to stop; returns whether it stopped.
+     * Rethrows the error that stopped it, if any.
+     */
+    public boolean awaitTerminationOrTimeout(long timeoutMs) throws InterruptedException {
+        boolean done = terminated.await(timeoutMs, TimeUnit.MILLISECONDS);
+        rethrowError();
+        return done;
+    }
+
+    private void rethrowError() {
+        Throwable e = error;
+        if (e != null) {
+            throw new SluiceException("The streaming context stopped because of an error: " + e, e);
+        }
+    }
+
+    /** Stops the context at once: queued batches are dropped (a recovery re-runs them). */
+    public void stop() {
+        stop(false);
+    }
+
+    /**
+     * Stops the context. Graceful: receivers stop, the data they already stored is allocated to
+     * batches and processed, then the context stops. Else queued batches are dropped (received
+     * data stays in the write-ahead log and is processed by a recovery).
+     */
+    public void stop(boolean stopGracefully) {
+        stopInternal(stopGracefully, false);
+    }
+
+    /** Same as {@link #stop()}. */
+    @Override
+    public void close() {
+        stop(false);
+    }
+
+    private void stopInternal(boolean graceful, boolean fromHook) {
+        synchronized (this) {
+            if (state == StreamingContextState.STOPPED) {
+                return;
+            }
+            if (state == StreamingContextState.INITIALIZED) {
+                state = StreamingContextState.STOPPED;
+                env.close();
+                terminated.countDown();
+                return;
+            }
+            state = StreamingContextState.STOPPED;
+        }
+        if (!fromHook && shutdownHook != null) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(shutdownHook);
+            } catch (IllegalStateException ignored) {
+                // the JVM is already shutting down
+            }
+        }
+        releaseResources(graceful);
+        synchronized (ACTIVATION_LOCK) {
+            if (active == this) {
+                active = null;
+            }
+        }
+        terminated.countDown();
+        LOG.info("StreamingContext stopped{}", graceful ? " gracefully" : "");
+    }
+
+    private void releaseResources(boolean graceful) {
+        Duration timeout = Duration.ofMillis(Math.max(10 * batchDuration.toMillis(), 10_000));
+        if (receiverTracker != null) {
+            receiverTracker.stop(graceful);
+        }
+        if (graceful && jobGenerator != null && !(clock instanceof ManualClock) && error == null) {
+            // Let the timer allocate what the receivers stored before they stopped.
+            long target = clock.getTimeMillis();
+            long deadline = System.currentTimeMillis() + timeout.toMillis();
+            while (jobGenerator.lastGeneratedMs() < target && System.currentTimeMillis() < deadline) {
+                try {
+                    Thread.sleep(10);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+        }
+        if (jobGenerator != null) {
+            jobGenerator.stop();
+        }
+        if (jobScheduler != null) {
+            jobScheduler.stop(graceful, timeout);
+        }
+        graph.inputs().forEach(InputDStream::stop);
+        closeQuietly(blockStore);
+        closeQuietly(tracker);
+        closeQuietly(stateStore);
+        if (checkpointStore != null) {
+            try {
+                checkpointStore.close();
+            } catch (IOException e) {
+                LOG.warn("Cannot close the checkpoint store: {}", e.toString());
+            }
+        }
+        env.close();
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        if (c == null) {
+            return;
+        }
+        try {
+            c.close();
+        } catch (Exception e) {
+            LOG.warn("Cannot close {}: {}", c, e.toString());
+        }
+    }
+
+    // ---------------------------------------------------------------- test kit
+
+    /**
+     * The manual clock, with {@code sluice.streaming.clock=manual}.
+     *
+     * @throws IllegalStateException if the context runs on the system clock
+     */
+    public ManualClock manualClock() {
+        if (clock instanceof ManualClock m) {
+            return m;
+        }
+        throw new IllegalStateException("This context runs on the system clock: set sluice.streaming.clock=manual "
+                + "in its SluiceConf to drive it with a ManualClock");
+    }
+
+    /**
+     * Waits until batch {@code time} has completed (its outputs ran and its checkpoint, if due,
+     * is written); returns false on timeout.
+     *
+     * @throws SluiceException if a batch failed
+     */
+    public boolean awaitBatchCompletion(Time time, Duration timeout) throws InterruptedException {
+        JobScheduler js = jobScheduler;
+        if (js == null) {
+            throw new IllegalStateException("The context has not been started");
+        }
+        return js.awaitCompletion(time, timeout);
+    }
+
+    /** The latest completed batch time, if any. */
+    public Optional<Time> lastCompletedBatch() {
+        JobScheduler js = jobScheduler;
+        return js == null ? Optional.empty() : js.lastCompleted();
+    }
+
+    // ---------------------------------------------------------------- internal
+
+    /** The DStream graph. Internal. */
+    public DStreamGraph graph() {
+        return graph;
+    }
+
+    /** The runtime services of this context. Internal. */
+    public ContextRuntime runtime() {
+        return runtime;
+    }
+
+    /** Positions of a recovered checkpoint, for tests. Internal. */
+    Map<Integer, Serializable> recoveredPositions() {
+        return recoverFrom == null ? Map.of() : recoverFrom.sourcePositions();
+    }
+}

@@ -1,0 +1,136 @@
+package io.sluice.internal.dstream;
+
+import io.sluice.DStream;
+import io.sluice.Time;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * The DStream graph of one context: its input streams, output operations and stateful
+ * operators. Built by the application's setup code before start, frozen afterwards.
+ */
+public final class DStreamGraph {
+    private final List<InputDStream<?>> inputs = new CopyOnWriteArrayList<>();
+    private final List<ForEachDStream<?>> outputs = new CopyOnWriteArrayList<>();
+    private final Map<String, StatefulDStream> stateful = new TreeMap<>();
+    private final Map<String, Integer> statefulCountByKind = new TreeMap<>();
+    private final Duration batchDuration;
+    private final Runnable mutabilityCheck;
+    private volatile Time zeroTime;
+    private volatile Duration rememberDuration;
+
+    /**
+     * @param mutabilityCheck throws if the context no longer accepts new operations
+     */
+    public DStreamGraph(Duration batchDuration, Runnable mutabilityCheck) {
+        this.batchDuration = batchDuration;
+        this.mutabilityCheck = mutabilityCheck;
+    }
+
+    public Duration batchDuration() {
+        return batchDuration;
+    }
+
+    /** Throws {@link IllegalStateException} if operations can no longer be added. */
+    public void assertMutable() {
+        mutabilityCheck.run();
+    }
+
+    synchronized int addInput(InputDStream<?> input) {
+        assertMutable();
+        inputs.add(input);
+        return inputs.size() - 1;
+    }
+
+    synchronized int addOutput(ForEachDStream<?> output) {
+        assertMutable();
+        outputs.add(output);
+        return outputs.size() - 1;
+    }
+
+    /**
+     * Registers a stateful operator and returns its id: {@code <kind>-<n>}, n counting the
+     * operators of that kind declared before it. Adding or removing stateless steps does not
+     * change the ids.
+     */
+    public synchronized String registerStateful(String kind, StatefulDStream stream) {
+        assertMutable();
+        int n = statefulCountByKind.merge(kind, 1, Integer::sum) - 1;
+        String id = kind + "-" + n;
+        stateful.put(id, stream);
+        return id;
+    }
+
+    public List<InputDStream<?>> inputs() {
+        return List.copyOf(inputs);
+    }
+
+    public List<ForEachDStream<?>> outputs() {
+        return List.copyOf(outputs);
+    }
+
+    /** The stateful operators by id, in id order. */
+    public synchronized Map<String, StatefulDStream> statefulOperators() {
+        return new TreeMap<>(stateful);
+    }
+
+    public void setRememberDuration(Duration d) {
+        assertMutable();
+        this.rememberDuration = d;
+    }
+
+    /** Initializes every stream with {@code zero} as zero time; called once at start. */
+    public void start(Time zero) {
+        this.zeroTime = zero;
+        for (ForEachDStream<?> o : outputs) {
+            o.initialize(zero);
+        }
+        for (InputDStream<?> in : inputs) {
+            in.initialize(zero);
+        }
+        for (StatefulDStream s : stateful.values()) {
+            ((DStream<?>) s).initialize(zero);
+        }
+        for (ForEachDStream<?> o : outputs) {
+            o.rememberAtLeast(rememberDuration);
+        }
+        for (StatefulDStream s : stateful.values()) {
+            ((DStream<?>) s).rememberAtLeast(rememberDuration);
+        }
+    }
+
+    public Optional<Time> zeroTime() {
+        return Optional.ofNullable(zeroTime);
+    }
+
+    /** The jobs of batch {@code time}, in the order the output operations were declared. */
+    public List<Job> generateJobs(Time time) {
+        List<Job> jobs = new ArrayList<>();
+        for (ForEachDStream<?> o : outputs) {
+            o.generateJob(time).ifPresent(jobs::add);
+        }
+        return jobs;
+    }
+
+    /** Forgets RDDs that no stream needs after batch {@code time}. */
+    public void clearMetadata(Time time) {
+        for (ForEachDStream<?> o : outputs) {
+            o.clearMetadata(time);
+        }
+        for (StatefulDStream s : stateful.values()) {
+            ((DStream<?>) s).clearMetadata(time);
+        }
+    }
+
+    /** A description of the stateful operators (id to kind and state partitions), for checkpoints. */
+    public synchronized Map<String, String> describeStateful() {
+        Map<String, String> d = new TreeMap<>();
+        stateful.forEach((id, s) -> d.put(id, s.describe()));
+        return d;
+    }
+}

@@ -1,0 +1,219 @@
+package io.sluice.internal.receiver;
+
+import io.sluice.Time;
+import io.sluice.internal.storage.serde.Serializer;
+import io.sluice.internal.storage.wal.WalHandle;
+import io.sluice.internal.storage.wal.WriteAheadLog;
+import java.io.Serializable;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.TreeMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps track of received blocks and of their allocation to batches, with its own log.
+ *
+ * <h2>How it works, and why</h2>
+ * Blocks arrive from receivers ({@link #addBlock}) and wait, per stream, until the job
+ * generator allocates every waiting block to a batch time ({@link #allocateBlocksToBatch}).
+ * Both steps are logged before they take effect (DESIGN.md I2): a block is eligible for
+ * allocation only once its addition is in the log, and an allocation is in the log before any
+ * job of its batch runs. One lock orders the two, so the log's order is the order of events
+ * and replaying it ({@link #recover}) rebuilds exactly the allocations and the waiting blocks
+ * the JVM had when it died. A batch re-run after recovery therefore gets the same blocks as
+ * its first run (I3).
+ *
+ * <p>The log is cleaned up after a checkpoint ({@link #cleanupUpTo}): allocations of batches
+ * covered by the checkpoint are dropped, and log segments older than every event still needed
+ * are deleted (I5). The last source position of each stream survives cleanup through the
+ * checkpoint's metadata ({@link #seedPositions}).
+ *
+ * <p>Thread-safe.
+ */
+public final class ReceivedBlockTracker implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ReceivedBlockTracker.class);
+
+    private final WriteAheadLog log;
+    private final Serializer serializer;
+    private final Map<Integer, ArrayDeque<ReceivedBlockInfo>> unallocated = new HashMap<>();
+    private final TreeMap<Long, Allocation> allocated = new TreeMap<>();
+    private final Map<Integer, Serializable> lastPositions = new HashMap<>();
+    private final Map<Integer, Long> maxBlockIds = new HashMap<>();
+    private long lastAllocatedTime = Long.MIN_VALUE;
+
+    private record Allocation(Map<Integer, List<ReceivedBlockInfo>> blocks, long logTimeMs) {
+    }
+
+    /**
+     * @param log the tracker's own log, or null when nothing is checkpointed (no recovery)
+     */
+    public ReceivedBlockTracker(WriteAheadLog log, Serializer serializer) {
+        this.log = log;
+        this.serializer = serializer;
+    }
+
+    /** Seeds the last source positions recorded in a checkpoint (before {@link #recover}). */
+    public synchronized void seedPositions(Map<Integer, Serializable> positions) {
+        lastPositions.putAll(positions);
+    }
+
+    /**
+     * Rebuilds waiting blocks and allocations from the log. Allocations of batches at or before
+     * {@code checkpointTimeMs} are already reflected in the checkpoint and are dropped.
+     */
+    public synchronized void recover(long checkpointTimeMs) {
+        if (log == null) {
+            return;
+        }
+        int[] counts = new int[2];
+        log.replay((handle, bytes) -> {
+            TrackerEvent e = serializer.deserialize(bytes);
+            if (e instanceof TrackerEvent.BlockAdded a) {
+                ReceivedBlockInfo b = a.block().withLogTime(handle.appendTimeMs());
+                unallocated.computeIfAbsent(b.streamId(), k -> new ArrayDeque<>()).add(b);
+                notePosition(b);
+                counts[0]++;
+            } else if (e instanceof TrackerEvent.BatchAllocated al) {
+                unallocated.values().forEach(ArrayDeque::clear);
+                if (al.timeMs() > checkpointTimeMs) {
+                    allocated.put(al.timeMs(), new Allocation(al.blocks(), handle.appendTimeMs()));
+                }
+                lastAllocatedTime = Math.max(lastAllocatedTime, al.timeMs());
+                counts[1]++;
+            }
+        });
+        int waiting = unallocated.values().stream().mapToInt(ArrayDeque::size).sum();
+        LOG.info("Recovered block tracker: {} block additions and {} allocations replayed; {} batches"
+                + " after checkpoint {} to re-run, {} blocks waiting", counts[0], counts[1],
+                allocated.size(), checkpointTimeMs, waiting);
+    }
+
+    private void notePosition(ReceivedBlockInfo b) {
+        if (b.sourcePosition() != null) {
+            lastPositions.put(b.streamId(), b.sourcePosition());
+        }
+        maxBlockIds.merge(b.streamId(), b.blockId(), Math::max);
+    }
+
+    /** Logs the addition of a block, then makes it eligible for allocation. */
+    public synchronized void addBlock(ReceivedBlockInfo block) {
+        ReceivedBlockInfo b = block;
+        if (log != null) {
+            WalHandle h = log.append(serializer.serialize(new TrackerEvent.BlockAdded(block)));
+            b = block.withLogTime(h.appendTimeMs());
+        }
+        unallocated.computeIfAbsent(b.streamId(), k -> new ArrayDeque<>()).add(b);
+        notePosition(b);
+    }
+
+    /**
+     * Allocates every waiting block to batch {@code time}, logging the allocation first. A time
+     * already allocated (a batch re-run after recovery) keeps its logged allocation.
+     */
+    public synchronized void allocateBlocksToBatch(Time time) {
+        long t = time.milliseconds();
+        if (t <= lastAllocatedTime) {
+            return;
+        }
+        Map<Integer, List<ReceivedBlockInfo>> blocks = new HashMap<>();
+        unallocated.forEach((stream, q) -> {
+            if (!q.isEmpty()) {
+                blocks.put(stream, new ArrayList<>(q));
+            }
+        });
+        long logTime = System.currentTimeMillis();
+        if (log != null) {
+            logTime = log.append(serializer.serialize(new TrackerEvent.BatchAllocated(t, blocks))).appendTimeMs();
+        }
+        unallocated.values().forEach(ArrayDeque::clear);
+        allocated.put(t, new Allocation(blocks, logTime));
+        lastAllocatedTime = t;
+    }
+
+    /** The blocks of {@code streamId} allocated to batch {@code time} (empty if none). */
+    public synchronized List<ReceivedBlockInfo> blocksOf(Time time, int streamId) {
+        Allocation a = allocated.get(time.milliseconds());
+        if (a == null) {
+            return List.of();
+        }
+        return a.blocks().getOrDefault(streamId, List.of());
+    }
+
+    /** Batch times allocated and not yet cleaned up, in order (after recovery: those to re-run). */
+    public synchronized List<Long> allocatedTimes() {
+        return new ArrayList<>(allocated.keySet());
+    }
+
+    /** The latest allocated batch time, if any. */
+    public synchronized OptionalLong lastAllocatedTime() {
+        return lastAllocatedTime == Long.MIN_VALUE ? OptionalLong.empty() : OptionalLong.of(lastAllocatedTime);
+    }
+
+    /** The source position of the last durable block of {@code streamId}. */
+    public synchronized Optional<Serializable> lastPosition(int streamId) {
+        return Optional.ofNullable(lastPositions.get(streamId));
+    }
+
+    /** The last positions of all streams, for the checkpoint. */
+    public synchronized Map<Integer, Serializable> lastPositions() {
+        return new HashMap<>(lastPositions);
+    }
+
+    /** The largest block id seen for {@code streamId}, so new ids never collide after restart. */
+    public synchronized long maxBlockId(int streamId) {
+        return maxBlockIds.getOrDefault(streamId, 0L);
+    }
+
+    /**
+     * Drops the allocations of batches at or before {@code checkpointTimeMs} (now covered by a
+     * durable checkpoint) and returns, per stream, the oldest WAL append time still needed
+     * (blocks allocated to later batches or waiting); deletes tracker log segments older than
+     * every event still needed. Call only after the checkpoint is durable (I5).
+     */
+    public synchronized Map<Integer, Long> cleanupUpTo(long checkpointTimeMs) {
+        allocated.headMap(checkpointTimeMs, true).clear();
+        Map<Integer, Long> oldestNeeded = new HashMap<>();
+        long oldestLogEvent = Long.MAX_VALUE;
+        for (Allocation a : allocated.values()) {
+            oldestLogEvent = Math.min(oldestLogEvent, a.logTimeMs());
+            for (List<ReceivedBlockInfo> l : a.blocks().values()) {
+                for (ReceivedBlockInfo b : l) {
+                    noteNeeded(oldestNeeded, b);
+                }
+            }
+        }
+        for (ArrayDeque<ReceivedBlockInfo> q : unallocated.values()) {
+            for (ReceivedBlockInfo b : q) {
+                noteNeeded(oldestNeeded, b);
+                oldestLogEvent = Math.min(oldestLogEvent, b.logTimeMs());
+            }
+        }
+        if (log != null) {
+            // The allocation events are logged after their blocks' additions, so the oldest
+            // needed event bounds both; with nothing needed, everything before now may go.
+            long threshold = oldestLogEvent == Long.MAX_VALUE ? System.currentTimeMillis() : oldestLogEvent;
+            log.deleteOlderThan(threshold);
+        }
+        return Collections.unmodifiableMap(oldestNeeded);
+    }
+
+    private static void noteNeeded(Map<Integer, Long> oldest, ReceivedBlockInfo b) {
+        if (b.walHandle() != null) {
+            oldest.merge(b.streamId(), b.walHandle().appendTimeMs(), Math::min);
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        if (log != null) {
+            log.close();
+        }
+    }
+}
