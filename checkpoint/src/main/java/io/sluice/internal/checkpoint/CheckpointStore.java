@@ -42,7 +42,8 @@ public interface CheckpointStore extends AutoCloseable {
     /**
      * Copies every regular file of {@code localDir} (recursively) to {@code state/<timeMs>/}
      * under the root, each file written to a temporary name, synced and renamed. To be called
-     * before {@link #write} of the same time.
+     * before {@link #write} of the same time. A repeated upload for the same time replaces the
+     * earlier files whole.
      */
     void uploadState(long timeMs, Path localDir) throws IOException;
 

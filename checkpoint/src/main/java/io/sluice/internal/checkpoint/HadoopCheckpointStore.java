@@ -315,6 +315,12 @@ public final class HadoopCheckpointStore implements CheckpointStore {
             try {
                 // Every directory an entry may have been added to, synced at the end (local only).
                 Set<Path> directories = new LinkedHashSet<>(List.of(rootPath, statePath, target));
+                // A repeated upload for the same time (a batch re-run after recovery, whose
+                // earlier checkpoint metadata was never completed) replaces the earlier files
+                // whole, so no stale file of a partial upload mixes into the new snapshot.
+                if (fs.exists(target)) {
+                    fs.delete(target, true);
+                }
                 fs.mkdirs(target);
                 for (java.nio.file.Path local : walk(localDir)) {
                     Path remote = remotePath(target, localDir.relativize(local));

@@ -256,6 +256,21 @@ abstract class CheckpointStoreContract {
         assertArrayEquals(payload("second, longer"), Files.readAllBytes(restored.resolve("CURRENT")));
     }
 
+    @Test
+    void repeatingAnUploadDropsFilesOfTheEarlierOne() throws IOException {
+        java.nio.file.Path first = Files.createDirectories(local.resolve("first"));
+        Files.write(first.resolve("CURRENT"), payload("a"));
+        Files.write(first.resolve("000009.sst"), payload("stale"));
+        java.nio.file.Path second = Files.createDirectories(local.resolve("second"));
+        Files.write(second.resolve("CURRENT"), payload("b"));
+        try (HadoopCheckpointStore store = open(2)) {
+            store.uploadState(1000, first);
+            store.uploadState(1000, second);
+            assertEquals(new TreeSet<>(List.of("CURRENT")), names("state/1000"),
+                    "a file of the earlier upload that the new snapshot lacks must not survive");
+        }
+    }
+
     static Map<String, byte[]> regularFiles(java.nio.file.Path dir) throws IOException {
         Map<String, byte[]> files = new TreeMap<>();
         try (Stream<java.nio.file.Path> paths = Files.walk(dir)) {
