@@ -43,6 +43,7 @@ public abstract class DStream<T> {
     private volatile Time zeroTime;
     private volatile Duration rememberDuration;
     private volatile Duration checkpointDuration;
+    private volatile boolean cached;
 
     protected DStream(StreamingContext ssc) {
         this.ssc = ssc;
@@ -81,6 +82,10 @@ public abstract class DStream<T> {
             rdd = generated.get(time);
             if (rdd == null) {
                 rdd = compute(time);
+                if (cached) {
+                    rdd = rdd.map(r -> r instanceof io.sluice.internal.rdd.CachedRDD<T> ? r
+                            : new io.sluice.internal.rdd.CachedRDD<>(r));
+                }
                 generated.put(time, rdd);
             }
             return rdd;
@@ -211,40 +216,25 @@ public abstract class DStream<T> {
         return new UnionDStream<>(List.of(this, other));
     }
 
-    /** A stream of one record per batch: the number of records in the batch. */
+    /**
+     * A stream of one record per batch: the number of records in the batch (0 for an empty
+     * batch). Lazy, like every transformation: the count runs with the batch's jobs.
+     */
     public DStream<Long> count() {
-        return new TransformedDStream<>(this, (rdd, t) -> ssc.parallelize(List.of(rdd.count()), 1));
+        return new TransformedDStream<>(this, (rdd, t) -> PairRDD.fromRDD(rdd.map(x -> new Tuple2<>(0, 1L))
+                        .union(ssc.parallelize(List.of(new Tuple2<>(0, 0L)), 1)))
+                .reduceByKey(Long::sum, 1)
+                .map(Tuple2::_2));
     }
 
-    /** A stream of one record per non-empty batch: the records merged with {@code f}. */
+    /**
+     * A stream of one record per non-empty batch: the batch's records merged with {@code f}
+     * (associative and commutative). Lazy: the reduce runs with the batch's jobs.
+     */
     public DStream<T> reduce(Function2<T, T, T> f) {
-        return new TransformedDStream<>(this, (rdd, t) -> {
-            List<T> partials = new ArrayList<>();
-            for (T v : rdd.mapPartitions(it -> {
-                if (!it.hasNext()) {
-                    return java.util.Collections.emptyIterator();
-                }
-                T acc = it.next();
-                while (it.hasNext()) {
-                    acc = f.call(acc, it.next());
-                }
-                return List.of(acc).iterator();
-            }).collect()) {
-                partials.add(v);
-            }
-            if (partials.isEmpty()) {
-                return ssc.parallelize(List.<T>of(), 1);
-            }
-            T acc = partials.get(0);
-            for (int i = 1; i < partials.size(); i++) {
-                try {
-                    acc = f.call(acc, partials.get(i));
-                } catch (Exception e) {
-                    throw UserCodeException.wrap(e);
-                }
-            }
-            return ssc.parallelize(List.of(acc), 1);
-        });
+        return new TransformedDStream<>(this, (rdd, t) -> rdd.mapToPair(x -> new Tuple2<>(0, x))
+                .reduceByKey(f, 1)
+                .map(Tuple2::_2));
     }
 
     /** The number of occurrences of each distinct record in each batch. Shuffles. */
@@ -252,14 +242,22 @@ public abstract class DStream<T> {
         return mapToPair(v -> new Tuple2<>(v, 1L)).reduceByKey(Long::sum);
     }
 
-    /** Keeps each batch's RDD for reuse by several outputs (RDDs of a batch are always reused). */
+    /**
+     * Keeps the records of each batch in memory once computed, so that several outputs reading
+     * this stream compute it once per batch. Returns this stream.
+     */
     public DStream<T> cache() {
+        ssc.graph().assertMutable();
+        cached = true;
         return this;
     }
 
-    /** As {@link #cache()}; the level is accepted for compatibility. */
+    /**
+     * As {@link #cache()}. The level is accepted for compatibility; cached batches are kept in
+     * memory (recovery does not depend on them: it recomputes from the write-ahead log).
+     */
     public DStream<T> persist(StorageLevel level) {
-        return this;
+        return cache();
     }
 
     /** As {@link #cache()}. */
@@ -273,6 +271,10 @@ public abstract class DStream<T> {
      */
     public DStream<T> checkpoint(Duration interval) {
         ssc.graph().assertMutable();
+        if (interval.compareTo(slideDuration()) < 0) {
+            throw new IllegalArgumentException("Checkpoint interval " + interval + " is shorter than the slide duration "
+                    + slideDuration() + ": use a multiple of the slide, at least one slide");
+        }
         if (interval.toMillis() % slideDuration().toMillis() != 0) {
             throw new IllegalArgumentException("Checkpoint interval " + interval
                     + " must be a multiple of the slide duration " + slideDuration());

@@ -18,7 +18,7 @@ import java.util.Map;
  * An RDD of key-value pairs, as Spark's {@code JavaPairRDD}, with the by-key operations.
  *
  * <p>By-key operations hash-partition by the key's {@code hashCode()} into the given number of
- * partitions (default: this RDD's number of partitions).
+ * partitions (default: this RDD's number of partitions, at least 1).
  */
 public class PairRDD<K, V> extends RDD<Tuple2<K, V>> {
     private final RDD<Tuple2<K, V>> inner;
@@ -78,7 +78,7 @@ public class PairRDD<K, V> extends RDD<Tuple2<K, V>> {
 
     /** Merges the values of each key with {@code f} (associative and commutative). Shuffles, combining on the map side. */
     public PairRDD<K, V> reduceByKey(Function2<V, V, V> f) {
-        return reduceByKey(f, getNumPartitions());
+        return reduceByKey(f, Math.max(1, getNumPartitions()));
     }
 
     /** As {@link #reduceByKey(Function2)}, into {@code numPartitions} partitions. */
@@ -90,7 +90,7 @@ public class PairRDD<K, V> extends RDD<Tuple2<K, V>> {
 
     /** Groups the values of each key. Shuffles every record (no map-side combine). */
     public PairRDD<K, Iterable<V>> groupByKey() {
-        return groupByKey(getNumPartitions());
+        return groupByKey(Math.max(1, getNumPartitions()));
     }
 
     /** As {@link #groupByKey()}, into {@code numPartitions} partitions. */
@@ -112,7 +112,7 @@ public class PairRDD<K, V> extends RDD<Tuple2<K, V>> {
     /** As {@link #combineByKey(Function, Function2, Function2, int)} with this RDD's partition count. */
     public <C> PairRDD<K, C> combineByKey(Function<V, C> createCombiner, Function2<C, V, C> mergeValue,
                                           Function2<C, C, C> mergeCombiners) {
-        return combineByKey(createCombiner, mergeValue, mergeCombiners, getNumPartitions());
+        return combineByKey(createCombiner, mergeValue, mergeCombiners, Math.max(1, getNumPartitions()));
     }
 
     /** All pairs as a map (the last value of a repeated key wins). Loads them on the heap. */

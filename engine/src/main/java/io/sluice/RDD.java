@@ -120,7 +120,7 @@ public abstract class RDD<T> {
 
     /** The distinct records, in {@code getNumPartitions()} partitions. Shuffles. */
     public RDD<T> distinct() {
-        return distinct(getNumPartitions());
+        return distinct(Math.max(1, getNumPartitions()));
     }
 
     /** The distinct records, in {@code numPartitions} partitions. Shuffles. */

@@ -392,8 +392,8 @@ public final class StreamingContext implements AutoCloseable {
                         + "Currently running StreamingContext was started at " + active.startSite
                         + " ; stop it before starting another");
             }
-            validate();
             try {
+                validate();
                 doStart();
             } catch (RuntimeException | Error e) {
                 LOG.error("Cannot start the context: {}", e.toString());
@@ -480,7 +480,7 @@ public final class StreamingContext implements AutoCloseable {
             runtime.setStateStore(stateStore);
         }
         int concurrentJobs = conf.getRequired(StreamingConfig.CONCURRENT_JOBS);
-        jobScheduler = new JobScheduler(graph, env.scheduler(), bus, concurrentJobs, this::afterBatch, this::fail);
+        jobScheduler = new JobScheduler(graph, runtime, env.scheduler(), bus, concurrentJobs, this::afterBatch, this::fail);
         List<ReceiverInputDStream<?>> receiverInputs = new ArrayList<>();
         for (InputDStream<?> in : graph.inputs()) {
             if (in instanceof ReceiverInputDStream<?> r) {
@@ -563,6 +563,10 @@ public final class StreamingContext implements AutoCloseable {
     private void fail(Throwable e) {
         if (error == null) {
             error = e;
+        }
+        JobScheduler js = jobScheduler;
+        if (js != null) {
+            js.fail(e);
         }
         Thread t = new Thread(() -> stopInternal(false, false), "sluice-stop-on-error");
         t.setDaemon(true);

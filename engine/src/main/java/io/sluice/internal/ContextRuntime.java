@@ -14,6 +14,7 @@ public final class ContextRuntime {
     private volatile ReceivedBlockTracker tracker;
     private volatile ReceivedBlockStore blockStore;
     private volatile StateStore stateStore;
+    private volatile long runningBatchMs = Long.MIN_VALUE;
 
     public ContextRuntime(SluiceEnv env) {
         this.env = env;
@@ -42,6 +43,16 @@ public final class ContextRuntime {
 
     public void setStateStore(StateStore store) {
         this.stateStore = store;
+    }
+
+    /** Declares that batch {@code time} is now running (its jobs and state updates may run). */
+    public void setRunningBatch(io.sluice.Time time) {
+        runningBatchMs = time.milliseconds();
+    }
+
+    /** The batch running now (or last run), in ms; Long.MIN_VALUE before the first. */
+    public long runningBatchMs() {
+        return runningBatchMs;
     }
 
     private static <T> T require(T t, String what) {

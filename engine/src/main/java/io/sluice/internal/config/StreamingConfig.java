@@ -95,7 +95,7 @@ public final class StreamingConfig {
             CHECKPOINT_RETAINED, RECEIVER_RESTART_DELAY, KRYO_REGISTRATOR, DEFAULT_PARALLELISM,
             STATE_BLOCK_CACHE_BYTES, STOP_GRACEFULLY_ON_SHUTDOWN);
 
-    /** Parses {@code 200ms}, {@code 10s}, {@code 2min}, {@code 1h}, or a plain number of ms. */
+    /** Parses {@code 200ms}, {@code 10s}, {@code 2min}, {@code 1h}, {@code 1d}, or a plain number of ms. */
     public static Duration parseDuration(String s) {
         String t = s.trim().toLowerCase(Locale.ROOT);
         int i = 0;
@@ -112,6 +112,7 @@ public final class StreamingConfig {
             case "s" -> Duration.ofSeconds(n);
             case "m", "min" -> Duration.ofMinutes(n);
             case "h" -> Duration.ofHours(n);
+            case "d" -> Duration.ofDays(n);
             default -> throw new IllegalArgumentException("unknown unit in " + s);
         };
     }

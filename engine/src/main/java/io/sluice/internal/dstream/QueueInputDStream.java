@@ -11,7 +11,7 @@ import java.util.Queue;
 
 /**
  * A stream fed from a queue of RDDs, for tests and demos: each batch takes one RDD
- * ({@code oneAtATime}) or all queued RDDs; an empty queue gives the default RDD, if any. The
+ * ({@code oneAtATime}) or all queued RDDs; an empty queue gives the default RDD, else an empty RDD. The
  * queue's contents are not part of checkpoints and are not recovered.
  */
 public final class QueueInputDStream<T> extends InputDStream<T> {
@@ -43,7 +43,9 @@ public final class QueueInputDStream<T> extends InputDStream<T> {
             }
         }
         if (taken.isEmpty()) {
-            return Optional.ofNullable(defaultRDD);
+            // As Spark: the default RDD, else an empty one, so output operations still run.
+            return Optional.of(defaultRDD != null ? defaultRDD
+                    : io.sluice.internal.rdd.ParallelCollectionRDD.<T>empty(ssc.runtime().env()));
         }
         if (taken.size() == 1) {
             return Optional.of(taken.get(0));

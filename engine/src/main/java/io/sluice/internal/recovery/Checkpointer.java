@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * <p>Order of a checkpoint of batch t, each step durable before the next (DESIGN.md I4, I5):
  * snapshot the state store locally (RocksDB Checkpoint, hard links), upload the snapshot's
  * files, write the metadata file (temporary name, sync, rename), and only then clean up the
- * tracker log and the WAL segments no longer needed. A crash at any point leaves the previous
+ * tracker log and the WAL segments that no retained checkpoint needs any more. A crash at any point leaves the previous
  * checkpoint valid and everything it needs in place.
  */
 public final class Checkpointer {
@@ -89,7 +89,19 @@ public final class Checkpointer {
                     + " has free space (the previous checkpoint stays valid)", e);
         }
         if (tracker != null) {
-            var oldest = tracker.cleanupUpTo(t);
+            // Recovery may fall back to any retained checkpoint (the newer ones could prove
+            // corrupt), so only what the oldest retained one no longer needs is deleted (I5).
+            long oldestRetained = t;
+            try {
+                for (long kept : store.listTimes()) {
+                    oldestRetained = Math.min(oldestRetained, kept);
+                }
+            } catch (IOException e) {
+                LOG.warn("Cannot list checkpoints in {}; keeping the logs until the next checkpoint: {}",
+                        store.root(), e.toString());
+                return (System.nanoTime() - start) / 1_000_000;
+            }
+            var oldest = tracker.cleanupUpTo(oldestRetained);
             if (blocks != null) {
                 // A stream with no needed block may have one appended but not yet registered:
                 // keep a minute of its log.

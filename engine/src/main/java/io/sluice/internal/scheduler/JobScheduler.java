@@ -42,6 +42,7 @@ public final class JobScheduler {
     }
 
     private final DStreamGraph graph;
+    private final io.sluice.internal.ContextRuntime runtime;
     private final TaskScheduler tasks;
     private final ListenerBus bus;
     private final AfterBatch afterBatch;
@@ -54,9 +55,10 @@ public final class JobScheduler {
     private volatile Throwable failure;
     private volatile boolean stopped;
 
-    public JobScheduler(DStreamGraph graph, TaskScheduler tasks, ListenerBus bus, int concurrentJobs,
-                        AfterBatch afterBatch, Consumer<Throwable> onError) {
+    public JobScheduler(DStreamGraph graph, io.sluice.internal.ContextRuntime runtime, TaskScheduler tasks,
+                        ListenerBus bus, int concurrentJobs, AfterBatch afterBatch, Consumer<Throwable> onError) {
         this.graph = graph;
+        this.runtime = runtime;
         this.tasks = tasks;
         this.bus = bus;
         this.afterBatch = afterBatch;
@@ -93,6 +95,7 @@ public final class JobScheduler {
         }
         long start = System.currentTimeMillis();
         bus.post(l -> l.onBatchStarted(new BatchInfo(time, numRecords, submitted, start, -1, Optional.empty())));
+        runtime.setRunningBatch(time);
         try {
             for (StatefulDStream s : graph.statefulOperators().values()) {
                 s.applyBatch(time, tasks);
@@ -114,6 +117,9 @@ public final class JobScheduler {
         } catch (Throwable e) {
             Throwable cause = e instanceof ExecutionException ee && ee.getCause() != null ? ee.getCause() : e;
             if (stopped && cause instanceof InterruptedException) {
+                return;
+            }
+            if (failure != null) {
                 return;
             }
             LOG.error("Batch {} failed; stopping the context (a restart with getOrCreate re-runs it): {}",
@@ -161,7 +167,10 @@ public final class JobScheduler {
         synchronized (completionLock) {
             while (lastCompletedMs < time.milliseconds()) {
                 if (failure != null) {
-                    throw new SluiceException("A batch failed before batch " + time + " completed: " + failure, failure);
+                    throw new SluiceException("The context failed before batch " + time + " completed: " + failure, failure);
+                }
+                if (stopped) {
+                    return false;
                 }
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
@@ -173,7 +182,20 @@ public final class JobScheduler {
         }
     }
 
-    /** Whether every submitted batch has run. */
+    /**
+     * Records a failure from outside the batch runner (job generation): no further batch runs,
+     * and whoever waits for a batch is woken and sees the failure.
+     */
+    public void fail(Throwable e) {
+        synchronized (completionLock) {
+            if (failure == null) {
+                failure = e;
+            }
+            completionLock.notifyAll();
+        }
+    }
+
+    /** The failure that stopped batch processing, if any. */
     public Optional<Throwable> failure() {
         return Optional.ofNullable(failure);
     }
@@ -205,6 +227,9 @@ public final class JobScheduler {
         stopped = true;
         if (jobPool != null) {
             jobPool.shutdownNow();
+        }
+        synchronized (completionLock) {
+            completionLock.notifyAll();
         }
     }
 

@@ -99,6 +99,12 @@ public final class StateDStream<K, V, S> extends DStream<Tuple2<K, S>> implement
      */
     void apply(Time time, Runnable update) {
         synchronized (applyLock) {
+            if (time.milliseconds() > access().runtime().runningBatchMs()) {
+                throw new SluiceException("The state of operator [" + operatorId + "] after batch " + time
+                        + " was requested before that batch runs: an action (count(), collect(), ...) on the RDD"
+                        + " of a stateful stream inside transform() runs when the batch is generated; call"
+                        + " actions in foreachRDD instead, or transform the RDD lazily");
+            }
             if (time.milliseconds() <= lastAppliedMs) {
                 throw new SluiceException("Bug: state of operator [" + operatorId + "] is already as of batch "
                         + lastAppliedMs + " ms; batch " + time + " would be applied twice");
