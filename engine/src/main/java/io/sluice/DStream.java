@@ -137,6 +137,12 @@ public abstract class DStream<T> {
         return rememberDuration;
     }
 
+    /** How long this stream remembers its RDDs (at least its slide). Internal. */
+    public Duration rememberDuration() {
+        Duration d = rememberDuration;
+        return d == null ? slideDuration() : d;
+    }
+
     /** Forgets RDDs older than the remember duration before {@code time}. Internal. */
     public void clearMetadata(Time time) {
         Duration keep = rememberDuration == null ? slideDuration() : rememberDuration;
@@ -235,6 +241,95 @@ public abstract class DStream<T> {
         return new TransformedDStream<>(this, (rdd, t) -> rdd.mapToPair(x -> new Tuple2<>(0, x))
                 .reduceByKey(f, 1)
                 .map(Tuple2::_2));
+    }
+
+    // ---------------------------------------------------------------- windows
+
+    /**
+     * The records of the last {@code windowDuration} (a multiple of this stream's slide),
+     * produced every slide of this stream. Window {@code (t - w, t]} at each time t.
+     *
+     * @throws IllegalArgumentException if the window is not a positive multiple of the slide
+     */
+    public DStream<T> window(Duration windowDuration) {
+        return window(windowDuration, slideDuration());
+    }
+
+    /**
+     * The records of the last {@code windowDuration}, produced every {@code slideDuration}; both
+     * must be multiples of this stream's slide duration.
+     *
+     * @throws IllegalArgumentException naming the durations when they are not multiples
+     */
+    public DStream<T> window(Duration windowDuration, Duration slideDuration) {
+        return new io.sluice.internal.window.WindowedDStream<>(this, windowDuration, slideDuration);
+    }
+
+    /**
+     * One record per slide: the number of records in the window. Uses an inverse function, so
+     * its cost per slide is proportional to the slide; needs a checkpoint directory.
+     */
+    public DStream<Long> countByWindow(Duration windowDuration, Duration slideDuration) {
+        return map(x -> 1L).reduceByWindow(Long::sum, (a, b) -> a - b, windowDuration, slideDuration);
+    }
+
+    /**
+     * One record per slide with data: the records of the window merged with {@code f}
+     * (associative and commutative). Each batch is reduced once and the window merges the
+     * batches' partial results.
+     */
+    public DStream<T> reduceByWindow(Function2<T, T, T> f, Duration windowDuration, Duration slideDuration) {
+        return reduce(f).window(windowDuration, slideDuration).reduce(f);
+    }
+
+    /**
+     * As {@link #reduceByWindow(Function2, Duration, Duration)}, incrementally: each slide adds
+     * the batches entering the window and removes those leaving it with {@code invReduceFunc},
+     * at a cost proportional to the slide; state lives in the state store (needs a checkpoint
+     * directory).
+     */
+    public DStream<T> reduceByWindow(Function2<T, T, T> reduceFunc, Function2<T, T, T> invReduceFunc,
+                                     Duration windowDuration, Duration slideDuration) {
+        return mapToPair(x -> new Tuple2<>(0, x))
+                .reduceByKeyAndWindow(reduceFunc, invReduceFunc, windowDuration, slideDuration, 1, null)
+                .map(Tuple2::_2);
+    }
+
+    /**
+     * The number of occurrences of each distinct record in the window, incrementally (an
+     * inverse function; needs a checkpoint directory). Records whose count falls to 0 are
+     * dropped.
+     */
+    public PairDStream<T, Long> countByValueAndWindow(Duration windowDuration, Duration slideDuration) {
+        return countByValueAndWindow(windowDuration, slideDuration, ssc.runtime().env().defaultParallelism());
+    }
+
+    /** As {@link #countByValueAndWindow(Duration, Duration)} in {@code numPartitions} partitions. */
+    public PairDStream<T, Long> countByValueAndWindow(Duration windowDuration, Duration slideDuration,
+                                                      int numPartitions) {
+        return mapToPair(x -> new Tuple2<>(x, 1L)).reduceByKeyAndWindow(Long::sum, (a, b) -> a - b,
+                windowDuration, slideDuration, numPartitions, kv -> kv._2() != 0L);
+    }
+
+    /**
+     * The RDDs of this stream for the batch times in {@code [from, to]} that it still remembers
+     * (see {@link StreamingContext#remember}), oldest first.
+     */
+    public List<RDD<T>> slice(Time from, Time to) {
+        if (zeroTime == null) {
+            throw new IllegalStateException("slice() needs a started context: the stream has no batch times yet");
+        }
+        long step = slideDuration().toMillis();
+        long first = zeroTime.milliseconds() + Math.max(1,
+                (long) Math.ceil((from.milliseconds() - zeroTime.milliseconds()) / (double) step)) * step;
+        List<RDD<T>> out = new ArrayList<>();
+        for (long t = first; t <= to.milliseconds(); t += step) {
+            Optional<RDD<T>> r = generated.get(new Time(t));
+            if (r != null) {
+                r.ifPresent(out::add);
+            }
+        }
+        return out;
     }
 
     /** The number of occurrences of each distinct record in each batch. Shuffles. */

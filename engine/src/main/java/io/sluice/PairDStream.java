@@ -97,6 +97,71 @@ public class PairDStream<K, V> extends DStream<Tuple2<K, V>> {
         return combineByKey(createCombiner, mergeValue, mergeCombiners, defaultPartitions());
     }
 
+    // ---------------------------------------------------------------- windows
+
+    /** The values of each key over the last {@code windowDuration}, every batch. Shuffles. */
+    public PairDStream<K, Iterable<V>> groupByKeyAndWindow(Duration windowDuration) {
+        return groupByKeyAndWindow(windowDuration, slideDuration(), defaultPartitions());
+    }
+
+    /** The values of each key over the window, every {@code slideDuration}. Shuffles. */
+    public PairDStream<K, Iterable<V>> groupByKeyAndWindow(Duration windowDuration, Duration slideDuration) {
+        return groupByKeyAndWindow(windowDuration, slideDuration, defaultPartitions());
+    }
+
+    /** As {@link #groupByKeyAndWindow(Duration, Duration)} into {@code numPartitions} partitions. */
+    public PairDStream<K, Iterable<V>> groupByKeyAndWindow(Duration windowDuration, Duration slideDuration,
+                                                          int numPartitions) {
+        return fromDStream(window(windowDuration, slideDuration)).groupByKey(numPartitions);
+    }
+
+    /**
+     * Merges the values of each key over the last {@code windowDuration}, every batch. Each batch
+     * is reduced once; each window merges its batches' partial results (cost per slide
+     * proportional to the window; see the overload with an inverse function for O(slide)).
+     */
+    public PairDStream<K, V> reduceByKeyAndWindow(Function2<V, V, V> f, Duration windowDuration) {
+        return reduceByKeyAndWindow(f, windowDuration, slideDuration(), defaultPartitions());
+    }
+
+    /** As {@link #reduceByKeyAndWindow(Function2, Duration)}, every {@code slideDuration}. */
+    public PairDStream<K, V> reduceByKeyAndWindow(Function2<V, V, V> f, Duration windowDuration,
+                                                  Duration slideDuration) {
+        return reduceByKeyAndWindow(f, windowDuration, slideDuration, defaultPartitions());
+    }
+
+    /** As {@link #reduceByKeyAndWindow(Function2, Duration, Duration)} into {@code numPartitions}. */
+    public PairDStream<K, V> reduceByKeyAndWindow(Function2<V, V, V> f, Duration windowDuration,
+                                                  Duration slideDuration, int numPartitions) {
+        return fromDStream(reduceByKey(f, numPartitions).window(windowDuration, slideDuration))
+                .reduceByKey(f, numPartitions);
+    }
+
+    /**
+     * Merges the values of each key over the window incrementally: each slide applies the
+     * batches entering the window with {@code reduceFunc} and removes those leaving it with
+     * {@code invReduceFunc}, so its cost is proportional to the slide, not the window. The
+     * window's values and the per-batch partial aggregates live in the state store (not on the
+     * heap) and are checkpointed; needs a checkpoint directory. Keys stay in the window with
+     * their reduced value (for counts, 0) unless dropped by the filter overload.
+     */
+    public PairDStream<K, V> reduceByKeyAndWindow(Function2<V, V, V> reduceFunc, Function2<V, V, V> invReduceFunc,
+                                                  Duration windowDuration, Duration slideDuration) {
+        return reduceByKeyAndWindow(reduceFunc, invReduceFunc, windowDuration, slideDuration, defaultPartitions(), null);
+    }
+
+    /**
+     * As {@link #reduceByKeyAndWindow(Function2, Function2, Duration, Duration)}, in
+     * {@code numPartitions} partitions, keeping only the (key, value) pairs for which
+     * {@code filterFunc} is true (null keeps all).
+     */
+    public PairDStream<K, V> reduceByKeyAndWindow(Function2<V, V, V> reduceFunc, Function2<V, V, V> invReduceFunc,
+                                                  Duration windowDuration, Duration slideDuration, int numPartitions,
+                                                  Function<Tuple2<K, V>, Boolean> filterFunc) {
+        return fromDStream(new io.sluice.internal.window.ReducedWindowedDStream<>(this, reduceFunc, invReduceFunc,
+                windowDuration, slideDuration, numPartitions, filterFunc));
+    }
+
     /**
      * Keeps a state per key across batches, as Spark's updateStateByKey: at every batch,
      * {@code updateFunc} is called for every key that has a state or new values, with the

@@ -499,9 +499,9 @@ public final class StreamingContext implements AutoCloseable {
         if (recoverFrom != null) {
             Time zero = new Time(recoverFrom.zeroTimeMs());
             Time cpTime = new Time(recoverFrom.checkpointTimeMs());
-            tracker.seedPositions(recoverFrom.sourcePositions());
-            tracker.recover(cpTime.milliseconds());
             graph.start(zero);
+            tracker.seedPositions(recoverFrom.sourcePositions());
+            tracker.recover(cpTime.milliseconds() - graph.maxInputRememberDuration().toMillis());
             for (StatefulDStream s : graph.statefulOperators().values()) {
                 s.restoredAt(cpTime);
             }

@@ -104,6 +104,20 @@ public final class DStreamGraph {
         }
     }
 
+    /**
+     * How far back input RDDs must be rebuildable after recovery: the longest remember duration
+     * of any input stream (a window's length plus its slide, at least one batch).
+     */
+    public Duration maxInputRememberDuration() {
+        Duration max = batchDuration;
+        for (InputDStream<?> in : inputs) {
+            if (in.rememberDuration().compareTo(max) > 0) {
+                max = in.rememberDuration();
+            }
+        }
+        return max;
+    }
+
     public Optional<Time> zeroTime() {
         return Optional.ofNullable(zeroTime);
     }

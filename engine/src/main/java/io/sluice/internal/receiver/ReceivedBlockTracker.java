@@ -66,9 +66,11 @@ public final class ReceivedBlockTracker implements AutoCloseable {
 
     /**
      * Rebuilds waiting blocks and allocations from the log. Allocations of batches at or before
-     * {@code checkpointTimeMs} are already reflected in the checkpoint and are dropped.
+     * {@code keepAfterMs} are dropped: they are reflected in the checkpoint, and no window
+     * reaches back to them. Those after it are kept: the ones after the checkpoint are re-run,
+     * the ones before it let windows rebuild their input RDDs.
      */
-    public synchronized void recover(long checkpointTimeMs) {
+    public synchronized void recover(long keepAfterMs) {
         if (log == null) {
             return;
         }
@@ -82,7 +84,7 @@ public final class ReceivedBlockTracker implements AutoCloseable {
                 counts[0]++;
             } else if (e instanceof TrackerEvent.BatchAllocated al) {
                 unallocated.values().forEach(ArrayDeque::clear);
-                if (al.timeMs() > checkpointTimeMs) {
+                if (al.timeMs() > keepAfterMs) {
                     allocated.put(al.timeMs(), new Allocation(al.blocks(), handle.appendTimeMs()));
                 }
                 lastAllocatedTime = Math.max(lastAllocatedTime, al.timeMs());
@@ -90,9 +92,8 @@ public final class ReceivedBlockTracker implements AutoCloseable {
             }
         });
         int waiting = unallocated.values().stream().mapToInt(ArrayDeque::size).sum();
-        LOG.info("Recovered block tracker: {} block additions and {} allocations replayed; {} batches"
-                + " after checkpoint {} to re-run, {} blocks waiting", counts[0], counts[1],
-                allocated.size(), checkpointTimeMs, waiting);
+        LOG.info("Recovered block tracker: {} block additions and {} allocations replayed; {} allocations"
+                + " after {} kept, {} blocks waiting", counts[0], counts[1], allocated.size(), keepAfterMs, waiting);
     }
 
     private void notePosition(ReceivedBlockInfo b) {

@@ -101,7 +101,8 @@ public final class Checkpointer {
                         store.root(), e.toString());
                 return (System.nanoTime() - start) / 1_000_000;
             }
-            var oldest = tracker.cleanupUpTo(oldestRetained);
+            // Windows rebuild input RDDs of the batches before a checkpoint from their allocations.
+            var oldest = tracker.cleanupUpTo(oldestRetained - graph.maxInputRememberDuration().toMillis());
             if (blocks != null) {
                 // A stream with no needed block may have one appended but not yet registered:
                 // keep a minute of its log.

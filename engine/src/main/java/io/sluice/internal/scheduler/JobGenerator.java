@@ -20,8 +20,9 @@ import org.slf4j.LoggerFactory;
  * {@link Clock} (the system clock, or the manual clock of tests).
  *
  * <p>For batch t: buffered records of every receiver are cut into durable blocks, every waiting
- * block is allocated to t (logged before anything runs, DESIGN.md I2), the graph turns its
- * output operations into jobs, and the jobs are queued on the {@link JobScheduler}.
+ * block is allocated to t (logged before anything runs, DESIGN.md I2), every input stream takes
+ * its RDD of t, the graph turns its output operations into jobs, and the jobs are queued on the
+ * {@link JobScheduler}.
  *
  * <p>After recovery ({@link #startRecovered}) the batches whose allocation was logged after the
  * checkpoint are re-generated first, with their logged allocations, then every batch time that
@@ -126,6 +127,11 @@ public final class JobGenerator {
     public synchronized void generateJobs(Time time) {
         receivers.flushAll();
         tracker.allocateBlocksToBatch(time);
+        // Every input takes its batch now, whether or not an output reads it at this time (a
+        // window may read it later): a queue stream's RDDs then map to batch times in order.
+        for (InputDStream<?> in : graph.inputs()) {
+            in.getOrCompute(time);
+        }
         List<Job> js = graph.generateJobs(time);
         long records = 0;
         for (InputDStream<?> in : graph.inputs()) {
