@@ -163,6 +163,22 @@ public class PairDStream<K, V> extends DStream<Tuple2<K, V>> {
     }
 
     /**
+     * Keeps a state per key and maps every record with it, as Spark's mapWithState: the spec's
+     * function is called for each record of a batch with the record's key, its value and the
+     * key's {@link State}, and the returned stream holds what it returns. With a timeout, a key
+     * with no data for longer than the timeout is called once more with no value and
+     * {@link State#isTimingOut()} (checked at every batch).
+     *
+     * <p>State lives in the state store (RocksDB) and is checkpointed; needs a checkpoint
+     * directory. Cost per batch: proportional to the batch's records plus the keys that time
+     * out, not to the size of the state.
+     */
+    public <S, T> MapWithStateDStream<K, V, S, T> mapWithState(StateSpec<K, V, S, T> spec) {
+        return new MapWithStateDStream<>(new io.sluice.internal.state.MapWithStateOperator<>(this, spec,
+                defaultPartitions()));
+    }
+
+    /**
      * Keeps a state per key across batches, as Spark's updateStateByKey: at every batch,
      * {@code updateFunc} is called for every key that has a state or new values, with the
      * batch's values of the key (possibly none) and its previous state (possibly none); its
