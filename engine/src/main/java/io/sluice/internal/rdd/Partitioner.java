@@ -22,7 +22,15 @@ public interface Partitioner {
 
         @Override
         public int partition(Object key) {
-            return key == null ? 0 : Math.floorMod(key.hashCode(), numPartitions);
+            if (key == null) {
+                return 0;
+            }
+            if (key.getClass().isArray()) {
+                throw new io.sluice.SluiceException("Cannot hash-partition array keys (" + key.getClass().getSimpleName()
+                        + "): arrays hash by identity, so equal keys would not meet; wrap them, e.g. in a List"
+                        + " or a ByteBuffer");
+            }
+            return Math.floorMod(key.hashCode(), numPartitions);
         }
     }
 }

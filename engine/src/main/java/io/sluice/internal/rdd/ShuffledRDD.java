@@ -28,6 +28,13 @@ public final class ShuffledRDD<K, V, C> extends RDD<Tuple2<K, C>> implements Sta
     private final boolean mapSideCombine;
     /** mapOutputs.get(m)[r]: map task m's bucket for reduce partition r. */
     private volatile List<Object[]> mapOutputs;
+    /**
+     * Reduce partitions already merged. Merging mutates combiners (mergeCombiners may update
+     * its first argument, as Spark allows), so a partition is merged once and its result kept;
+     * the map outputs it consumed are released.
+     */
+    private volatile Object[] reduced;
+    private volatile Object[] reduceLocks;
 
     public ShuffledRDD(RDD<Tuple2<K, V>> parent, Aggregator<V, C> aggregator, Partitioner partitioner,
                        boolean mapSideCombine) {
@@ -77,7 +84,14 @@ public final class ShuffledRDD<K, V, C> extends RDD<Tuple2<K, C>> implements Sta
             if (mapOutputs != null) {
                 return;
             }
-            mapOutputs = scheduler.runTasks(parent.getNumPartitions(), this::mapTask);
+            List<Object[]> outputs = scheduler.runTasks(parent.getNumPartitions(), this::mapTask);
+            reduced = new Object[partitioner.numPartitions()];
+            Object[] locks = new Object[partitioner.numPartitions()];
+            for (int i = 0; i < locks.length; i++) {
+                locks[i] = new Object();
+            }
+            reduceLocks = locks;
+            mapOutputs = outputs;
         }
     }
 
@@ -119,6 +133,22 @@ public final class ShuffledRDD<K, V, C> extends RDD<Tuple2<K, C>> implements Sta
         if (outputs == null) {
             throw new IllegalStateException("Bug: shuffle read before its map stage ran");
         }
+        Object[] done = reduced;
+        synchronized (reduceLocks[partition]) {
+            if (done[partition] == null) {
+                List<Tuple2<K, C>> result = new ArrayList<>();
+                merge(outputs, partition).forEachRemaining(result::add);
+                for (Object[] buckets : outputs) {
+                    buckets[partition] = null;
+                }
+                done[partition] = result;
+            }
+            return ((List<Tuple2<K, C>>) done[partition]).iterator();
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private Iterator<Tuple2<K, C>> merge(List<Object[]> outputs, int partition) {
         Map<K, C> merged = new HashMap<>();
         for (Object[] buckets : outputs) {
             if (mapSideCombine) {
