@@ -46,6 +46,11 @@ public final class ReceivedBlockTracker implements AutoCloseable {
     private final TreeMap<Long, Allocation> allocated = new TreeMap<>();
     private final Map<Integer, Serializable> lastPositions = new HashMap<>();
     private final Map<Integer, Long> maxBlockIds = new HashMap<>();
+    /** Per batch time: the position of the last block of each stream allocated up to it. */
+    private final TreeMap<Long, Map<Integer, Serializable>> allocatedPositions = new TreeMap<>();
+    private final Map<Integer, Serializable> lastAllocatedPositions = new HashMap<>();
+    /** Positions the context started from (seeded from its checkpoint). */
+    private final Map<Integer, Serializable> startPositions = new HashMap<>();
     private long lastAllocatedTime = Long.MIN_VALUE;
 
     private record Allocation(Map<Integer, List<ReceivedBlockInfo>> blocks, long logTimeMs) {
@@ -62,6 +67,8 @@ public final class ReceivedBlockTracker implements AutoCloseable {
     /** Seeds the last source positions recorded in a checkpoint (before {@link #recover}). */
     public synchronized void seedPositions(Map<Integer, Serializable> positions) {
         lastPositions.putAll(positions);
+        lastAllocatedPositions.putAll(positions);
+        startPositions.putAll(positions);
     }
 
     /**
@@ -84,6 +91,8 @@ public final class ReceivedBlockTracker implements AutoCloseable {
                 counts[0]++;
             } else if (e instanceof TrackerEvent.BatchAllocated al) {
                 unallocated.values().forEach(ArrayDeque::clear);
+                al.blocks().values().forEach(l -> l.forEach(this::notePosition));
+                noteAllocatedPositions(al.timeMs(), al.blocks());
                 if (al.timeMs() > keepAfterMs) {
                     allocated.put(al.timeMs(), new Allocation(al.blocks(), handle.appendTimeMs()));
                 }
@@ -136,6 +145,18 @@ public final class ReceivedBlockTracker implements AutoCloseable {
         unallocated.values().forEach(ArrayDeque::clear);
         allocated.put(t, new Allocation(blocks, logTime));
         lastAllocatedTime = t;
+        noteAllocatedPositions(t, blocks);
+    }
+
+    private void noteAllocatedPositions(long t, Map<Integer, List<ReceivedBlockInfo>> blocks) {
+        blocks.forEach((stream, l) -> {
+            for (ReceivedBlockInfo b : l) {
+                if (b.sourcePosition() != null) {
+                    lastAllocatedPositions.put(stream, b.sourcePosition());
+                }
+            }
+        });
+        allocatedPositions.put(t, new HashMap<>(lastAllocatedPositions));
     }
 
     /** The blocks of {@code streamId} allocated to batch {@code time} (empty if none). */
@@ -162,9 +183,22 @@ public final class ReceivedBlockTracker implements AutoCloseable {
         return Optional.ofNullable(lastPositions.get(streamId));
     }
 
-    /** The last positions of all streams, for the checkpoint. */
+    /** The last positions of all streams (of every durable block). */
     public synchronized Map<Integer, Serializable> lastPositions() {
         return new HashMap<>(lastPositions);
+    }
+
+    /**
+     * For the checkpoint of batch {@code timeMs}: per stream, the position of the last block
+     * allocated to a batch at or before it, that is, of the data the checkpoint's state holds.
+     * A receiver that resumes from it after a recovery without a write-ahead log re-reads exactly
+     * the data the checkpoint does not cover; with a WAL, the log's later positions win.
+     */
+    public synchronized Map<Integer, Serializable> positionsCoveredBy(long timeMs) {
+        // Allocation snapshots start from the seeded positions, so a stream without any block
+        // allocated since the start keeps the position the context started from.
+        Map.Entry<Long, Map<Integer, Serializable>> e = allocatedPositions.floorEntry(timeMs);
+        return new HashMap<>(e != null ? e.getValue() : startPositions);
     }
 
     /** The largest block id seen for {@code streamId}, so new ids never collide after restart. */
@@ -180,6 +214,10 @@ public final class ReceivedBlockTracker implements AutoCloseable {
      */
     public synchronized Map<Integer, Long> cleanupUpTo(long checkpointTimeMs) {
         allocated.headMap(checkpointTimeMs, true).clear();
+        Long floor = allocatedPositions.floorKey(checkpointTimeMs);
+        if (floor != null) {
+            allocatedPositions.headMap(floor, false).clear();
+        }
         Map<Integer, Long> oldestNeeded = new HashMap<>();
         long oldestLogEvent = Long.MAX_VALUE;
         for (Allocation a : allocated.values()) {

@@ -81,7 +81,7 @@ public final class Checkpointer {
             }
             CheckpointMetadata meta = CheckpointMetadata.of(appName, batchMs, zeroTime.milliseconds(), t,
                     graph.describeStateful(), hasState,
-                    tracker == null ? java.util.Map.of() : tracker.lastPositions());
+                    tracker == null ? java.util.Map.of() : tracker.positionsCoveredBy(t));
             store.write(t, serializer.serialize(meta));
         } catch (IOException e) {
             throw new SluiceException("Cannot write the checkpoint of batch " + time + " to [" + store.root()
