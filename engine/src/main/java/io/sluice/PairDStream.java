@@ -97,6 +97,67 @@ public class PairDStream<K, V> extends DStream<Tuple2<K, V>> {
         return combineByKey(createCombiner, mergeValue, mergeCombiners, defaultPartitions());
     }
 
+    // ---------------------------------------------------------------- joins
+
+    @SuppressWarnings("unchecked")
+    private <W, R> PairDStream<K, R> withOther(PairDStream<K, W> other,
+            java.util.function.BiFunction<PairRDD<K, V>, PairRDD<K, W>, RDD<Tuple2<K, R>>> f) {
+        return fromDStream(new io.sluice.internal.dstream.MultiTransformedDStream<Tuple2<K, R>>(
+                List.of(this, other), (rdds, t) -> f.apply(PairRDD.fromRDD((RDD<Tuple2<K, V>>) rdds.get(0)),
+                        PairRDD.fromRDD((RDD<Tuple2<K, W>>) rdds.get(1)))));
+    }
+
+    /** The values of each key in both streams, per batch. Shuffles both. Same slide needed. */
+    public <W> PairDStream<K, Tuple2<Iterable<V>, Iterable<W>>> cogroup(PairDStream<K, W> other) {
+        return cogroup(other, defaultPartitions());
+    }
+
+    /** As {@link #cogroup(PairDStream)} into {@code numPartitions} partitions. */
+    public <W> PairDStream<K, Tuple2<Iterable<V>, Iterable<W>>> cogroup(PairDStream<K, W> other, int numPartitions) {
+        return withOther(other, (a, b) -> a.cogroup(b, numPartitions));
+    }
+
+    /** The inner join of each batch with the other stream's batch of the same time. Shuffles both. */
+    public <W> PairDStream<K, Tuple2<V, W>> join(PairDStream<K, W> other) {
+        return join(other, defaultPartitions());
+    }
+
+    /** As {@link #join(PairDStream)} into {@code numPartitions} partitions. */
+    public <W> PairDStream<K, Tuple2<V, W>> join(PairDStream<K, W> other, int numPartitions) {
+        return withOther(other, (a, b) -> a.join(b, numPartitions));
+    }
+
+    /** The left outer join, per batch: every pair of this stream, with the other's values if any. */
+    public <W> PairDStream<K, Tuple2<V, Optional<W>>> leftOuterJoin(PairDStream<K, W> other) {
+        return leftOuterJoin(other, defaultPartitions());
+    }
+
+    /** As {@link #leftOuterJoin(PairDStream)} into {@code numPartitions} partitions. */
+    public <W> PairDStream<K, Tuple2<V, Optional<W>>> leftOuterJoin(PairDStream<K, W> other, int numPartitions) {
+        return withOther(other, (a, b) -> a.leftOuterJoin(b, numPartitions));
+    }
+
+    /** The right outer join, per batch. */
+    public <W> PairDStream<K, Tuple2<Optional<V>, W>> rightOuterJoin(PairDStream<K, W> other) {
+        return rightOuterJoin(other, defaultPartitions());
+    }
+
+    /** As {@link #rightOuterJoin(PairDStream)} into {@code numPartitions} partitions. */
+    public <W> PairDStream<K, Tuple2<Optional<V>, W>> rightOuterJoin(PairDStream<K, W> other, int numPartitions) {
+        return withOther(other, (a, b) -> a.rightOuterJoin(b, numPartitions));
+    }
+
+    /** The full outer join, per batch. */
+    public <W> PairDStream<K, Tuple2<Optional<V>, Optional<W>>> fullOuterJoin(PairDStream<K, W> other) {
+        return fullOuterJoin(other, defaultPartitions());
+    }
+
+    /** As {@link #fullOuterJoin(PairDStream)} into {@code numPartitions} partitions. */
+    public <W> PairDStream<K, Tuple2<Optional<V>, Optional<W>>> fullOuterJoin(PairDStream<K, W> other,
+                                                                             int numPartitions) {
+        return withOther(other, (a, b) -> a.fullOuterJoin(b, numPartitions));
+    }
+
     // ---------------------------------------------------------------- windows
 
     /** The values of each key over the last {@code windowDuration}, every batch. Shuffles. */

@@ -345,6 +345,31 @@ public final class StreamingContext implements AutoCloseable {
         return new UnionDStream<>(Arrays.asList(streams));
     }
 
+    /**
+     * A stream whose RDD at each batch is {@code f} of the RDDs of {@code streams} at that
+     * batch (an empty RDD for a stream without one), as Spark's {@code transform} over several
+     * streams. The streams must have the same slide duration.
+     */
+    public <T> DStream<T> transform(List<DStream<?>> streams, io.sluice.function.Function2<List<RDD<?>>, Time, RDD<T>> f) {
+        if (streams == null || streams.isEmpty()) {
+            throw new IllegalArgumentException("transform needs at least one stream");
+        }
+        return new io.sluice.internal.dstream.MultiTransformedDStream<>(streams, (rdds, t) -> {
+            try {
+                return f.call(rdds, t);
+            } catch (Exception e) {
+                throw io.sluice.internal.util.UserCodeException.wrap(e);
+            }
+        });
+    }
+
+    /** As {@link #transform(List, io.sluice.function.Function2)}, producing a pair stream. */
+    public <K, V> PairDStream<K, V> transformToPair(List<DStream<?>> streams,
+            io.sluice.function.Function2<List<RDD<?>>, Time, PairRDD<K, V>> f) {
+        DStream<Tuple2<K, V>> d = transform(streams, (rdds, t) -> f.call(rdds, t));
+        return PairDStream.fromDStream(d);
+    }
+
     /** Adds a listener of batch and receiver events. */
     public void addStreamingListener(StreamingListener listener) {
         bus.add(listener);
