@@ -1,0 +1,139 @@
+package io.sluice.chaos;
+
+import io.sluice.examples.JvmFlags;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A JVM running {@link WordCountChaosApp}, started with the flags Sluice needs and this test's
+ * class path. Its stdout and stderr go to a log file and a tail kept for failure messages; its
+ * {@code BATCH} lines are queued for the test.
+ */
+final class ChildJvm {
+    private static final int TAIL_LINES = 60;
+    private static final String EOF = "\u0000EOF";
+
+    private final Process process;
+    private final long startNanos;
+    private final BlockingQueue<String> batches = new LinkedBlockingQueue<>();
+    private final ArrayDeque<String> tail = new ArrayDeque<>();
+    private final Thread reader;
+    private volatile boolean killedByUs;
+
+    private ChildJvm(Process process, long startNanos, Path log) throws IOException {
+        this.process = process;
+        this.startNanos = startNanos;
+        PrintWriter logWriter = new PrintWriter(Files.newBufferedWriter(log, StandardCharsets.UTF_8), true);
+        this.reader = new Thread(() -> {
+            try (logWriter; BufferedReader r = new BufferedReader(
+                    new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = r.readLine()) != null) {
+                    logWriter.println(line);
+                    synchronized (tail) {
+                        tail.addLast(line);
+                        if (tail.size() > TAIL_LINES) {
+                            tail.removeFirst();
+                        }
+                    }
+                    if (line.startsWith("BATCH ")) {
+                        batches.add(line);
+                    }
+                }
+            } catch (IOException e) {
+                // the process died; the pipe is closed
+            } finally {
+                batches.add(EOF);
+            }
+        }, "chaos-child-reader");
+        reader.setDaemon(true);
+        reader.start();
+    }
+
+    /** Starts {@code WordCountChaosApp args} with {@code extraJvmArgs}, logging to {@code log}. */
+    static ChildJvm start(List<String> args, List<String> extraJvmArgs, Path workDir, Path log) throws IOException {
+        List<String> jvm = new ArrayList<>(List.of("-Xmx512m"));
+        jvm.addAll(extraJvmArgs);
+        List<String> cmd = JvmFlags.javaCommand(WordCountChaosApp.class.getName(), jvm, args);
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(workDir.toFile()).redirectErrorStream(true);
+        long start = System.nanoTime();
+        return new ChildJvm(pb.start(), start, log);
+    }
+
+    /** Extra JVM arguments from {@code -Dchaos.childJvmArgs} (space separated), if any. */
+    static List<String> extraJvmArgsFromSystemProperty() {
+        String s = System.getProperty("chaos.childJvmArgs", "").trim();
+        return s.isEmpty() ? List.of() : Arrays.asList(s.split("\\s+"));
+    }
+
+    /**
+     * The next {@code BATCH} line, or null if none came within {@code timeoutMs} or the process
+     * ended (see {@link #isAlive()}).
+     */
+    String nextBatch(long timeoutMs) throws InterruptedException {
+        String s = batches.poll(timeoutMs, TimeUnit.MILLISECONDS);
+        if (s == EOF) {
+            batches.add(EOF);
+            return null;
+        }
+        return s;
+    }
+
+    /** Milliseconds since the process was started. */
+    long uptimeMs() {
+        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
+    }
+
+    boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** Whether the process ended without being killed by the test. */
+    boolean diedOnItsOwn() {
+        return !killedByUs && !process.isAlive();
+    }
+
+    /** SIGKILL (kill -9), then waits for the process to be gone. */
+    void kill() throws InterruptedException {
+        killedByUs = true;
+        process.destroyForcibly();
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            throw new AssertionError("child JVM " + process.pid() + " still alive 30 s after SIGKILL");
+        }
+        reader.join(5_000);
+    }
+
+    /** SIGTERM, then SIGKILL if it has not exited within 15 s. */
+    void stop() throws InterruptedException {
+        killedByUs = true;
+        process.destroy();
+        if (!process.waitFor(15, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            process.waitFor(30, TimeUnit.SECONDS);
+        }
+        reader.join(5_000);
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    /** The last lines the process printed. */
+    String tail() {
+        synchronized (tail) {
+            return String.join("\n", tail);
+        }
+    }
+}
