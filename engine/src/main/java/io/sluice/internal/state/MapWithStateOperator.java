@@ -333,16 +333,10 @@ public final class MapWithStateOperator<K, V, S, T> extends DStream<T> implement
         public Iterator<Tuple2<K, S>> compute(int partition) {
             Serializer ser = env.serializer();
             byte[] sp = prefix(STATE, partition);
-            List<Tuple2<K, S>> out = new ArrayList<>();
-            try (StateTable.StateIterator it = table().scan(sp)) {
-                while (it.hasNext()) {
-                    it.next();
-                    byte[] k = it.key();
-                    StoredState st = ser.deserialize(it.value());
-                    out.add(new Tuple2<>(ser.deserialize(Arrays.copyOfRange(k, sp.length, k.length)), (S) st.state()));
-                }
-            }
-            return out.iterator();
+            return new ChunkedScan<>(table(), sp, ChunkedScan.DEFAULT_CHUNK, (k, v) -> {
+                StoredState st = ser.deserialize(v);
+                return new Tuple2<>(ser.<K>deserialize(Arrays.copyOfRange(k, sp.length, k.length)), (S) st.state());
+            });
         }
     }
 

@@ -32,6 +32,8 @@ import java.util.Optional;
  * and writes only its own range.
  */
 final class StateRDD<K, V, S> extends RDD<Tuple2<K, S>> implements StageBoundary {
+    private static final int WRITE_CHUNK = 16_384;
+
     private final StateDStream<K, V, S> owner;
     private final PairRDD<K, Iterable<V>> newValues;
     private final Time time;
@@ -84,9 +86,19 @@ final class StateRDD<K, V, S> extends RDD<Tuple2<K, S>> implements StageBoundary
             fresh.put(kv._1(), l);
         }
         byte[] prefix = prefix(p);
-        try (StateTable.WriteBatch batch = table.newWriteBatch();
-             StateTable.StateIterator scan = table.scan(prefix)) {
+        // Writes are committed in chunks so a partition of millions of keys never sits in one
+        // write batch on the heap. A crash in between leaves the working copy half-updated,
+        // which is harmless: recovery always starts from a checkpoint's snapshot.
+        StateTable.WriteBatch batch = table.newWriteBatch();
+        int pending = 0;
+        try (StateTable.StateIterator scan = table.scan(prefix)) {
             while (scan.hasNext()) {
+                if (pending >= WRITE_CHUNK) {
+                    batch.commit();
+                    batch.close();
+                    batch = table.newWriteBatch();
+                    pending = 0;
+                }
                 scan.next();
                 byte[] keyBytes = scan.key();
                 K key = ser.deserialize(Arrays.copyOfRange(keyBytes, 4, keyBytes.length));
@@ -97,9 +109,11 @@ final class StateRDD<K, V, S> extends RDD<Tuple2<K, S>> implements StageBoundary
                     byte[] v = ser.serialize(next.get());
                     if (!Arrays.equals(v, scan.value())) {
                         batch.put(keyBytes, v);
+                        pending++;
                     }
                 } else {
                     batch.delete(keyBytes);
+                    pending++;
                 }
             }
             for (Map.Entry<K, List<V>> e : fresh.entrySet()) {
@@ -109,6 +123,8 @@ final class StateRDD<K, V, S> extends RDD<Tuple2<K, S>> implements StageBoundary
                 }
             }
             batch.commit();
+        } finally {
+            batch.close();
         }
         return null;
     }
@@ -148,29 +164,7 @@ final class StateRDD<K, V, S> extends RDD<Tuple2<K, S>> implements StageBoundary
             throw new IllegalStateException("Bug: state of batch " + time + " read before it was applied");
         }
         Serializer ser = env.serializer();
-        // Read the whole partition eagerly so the native iterator is always closed.
-        List<Tuple2<K, S>> out = new ArrayList<>();
-        try (StateTable.StateIterator scan = table().scan(prefix(partition))) {
-            while (scan.hasNext()) {
-                scan.next();
-                byte[] k = scan.key();
-                out.add(new Tuple2<>(ser.deserialize(Arrays.copyOfRange(k, 4, k.length)), ser.deserialize(scan.value())));
-            }
-        }
-        Iterator<Tuple2<K, S>> it = out.iterator();
-        return new Iterator<>() {
-            @Override
-            public boolean hasNext() {
-                return it.hasNext();
-            }
-
-            @Override
-            public Tuple2<K, S> next() {
-                if (!it.hasNext()) {
-                    throw new NoSuchElementException();
-                }
-                return it.next();
-            }
-        };
+        return new ChunkedScan<>(table(), prefix(partition), ChunkedScan.DEFAULT_CHUNK,
+                (k, v) -> new Tuple2<>(ser.<K>deserialize(Arrays.copyOfRange(k, 4, k.length)), ser.<S>deserialize(v)));
     }
 }

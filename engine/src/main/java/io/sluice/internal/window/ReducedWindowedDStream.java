@@ -289,16 +289,10 @@ public final class ReducedWindowedDStream<K, V> extends DStream<Tuple2<K, V>> im
         public Iterator<Tuple2<K, V>> compute(int partition) {
             Serializer ser = env.serializer();
             byte[] prefix = windowPrefix(partition);
-            List<Tuple2<K, V>> out = new ArrayList<>();
-            try (StateTable.StateIterator it = table().scan(prefix)) {
-                while (it.hasNext()) {
-                    it.next();
-                    byte[] k = it.key();
-                    out.add(new Tuple2<>(ser.deserialize(Arrays.copyOfRange(k, prefix.length, k.length)),
-                            ser.deserialize(it.value())));
-                }
-            }
-            return out.iterator();
+            return new io.sluice.internal.state.ChunkedScan<>(table(), prefix,
+                    io.sluice.internal.state.ChunkedScan.DEFAULT_CHUNK,
+                    (k, v) -> new Tuple2<>(ser.<K>deserialize(Arrays.copyOfRange(k, prefix.length, k.length)),
+                            ser.<V>deserialize(v)));
         }
     }
 }

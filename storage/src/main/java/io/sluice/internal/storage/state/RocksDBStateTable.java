@@ -80,7 +80,17 @@ final class RocksDBStateTable implements StateTable {
     public StateIterator scan(byte[] prefix) {
         Objects.requireNonNull(prefix, "prefix");
         store.ensureOpen();
-        Iterator iterator = new Iterator(prefix);
+        Iterator iterator = new Iterator(prefix, null);
+        store.register(iterator);
+        return iterator;
+    }
+
+    @Override
+    public StateIterator scan(byte[] prefix, byte[] startAfter) {
+        Objects.requireNonNull(prefix, "prefix");
+        Objects.requireNonNull(startAfter, "startAfter");
+        store.ensureOpen();
+        Iterator iterator = new Iterator(prefix, startAfter);
         store.register(iterator);
         return iterator;
     }
@@ -180,7 +190,7 @@ final class RocksDBStateTable implements StateTable {
         private byte[] value;
         private boolean closed;
 
-        Iterator(byte[] prefix) {
+        Iterator(byte[] prefix, byte[] startAfter) {
             this.prefix = prefix.clone();
             byte[] successor = prefixSuccessor(prefix);
             // Without a successor (all-0xFF prefix) the range has no native upper bound.
@@ -196,7 +206,12 @@ final class RocksDBStateTable implements StateTable {
                 readOptions.setIterateUpperBound(upperBound);
             }
             this.iterator = store.db().newIterator(handle, readOptions);
-            if (prefix.length > 0) {
+            if (startAfter != null && java.util.Arrays.compareUnsigned(startAfter, this.prefix) >= 0) {
+                iterator.seek(startAfter);
+                if (iterator.isValid() && java.util.Arrays.equals(iterator.key(), startAfter)) {
+                    iterator.next();
+                }
+            } else if (prefix.length > 0) {
                 iterator.seek(this.prefix);
             } else {
                 iterator.seekToFirst();

@@ -23,6 +23,13 @@ public interface StateTable {
      */
     StateIterator scan(byte[] prefix);
 
+    /**
+     * As {@link #scan(byte[])}, starting at the first key after {@code startAfter} (which need
+     * not exist), so that a long scan can be read in chunks, each with its own short-lived
+     * native iterator.
+     */
+    StateIterator scan(byte[] prefix, byte[] startAfter);
+
     /** A batch of writes to this table, applied atomically. Not thread-safe. */
     interface WriteBatch extends AutoCloseable {
         void put(byte[] key, byte[] value);
