@@ -81,6 +81,7 @@ public final class StreamingContext implements AutoCloseable {
     private final ContextRuntime runtime;
     private final DStreamGraph graph;
     private final ListenerBus bus = new ListenerBus();
+    private final SharedVariables shared = new SharedVariables();
     private final Clock clock;
     private final Configuration hadoopConf;
     private final CountDownLatch terminated = new CountDownLatch(1);
@@ -181,6 +182,7 @@ public final class StreamingContext implements AutoCloseable {
             }
             ctx.validateAgainst(meta, checkpointDir);
             ctx.recoverFrom = meta;
+            ctx.shared.restore(meta.accumulators(), meta.broadcasts());
             LOG.info("Recovering from the checkpoint of batch {} ms in {}", meta.checkpointTimeMs(), checkpointDir);
         }
         return ctx;
@@ -370,6 +372,56 @@ public final class StreamingContext implements AutoCloseable {
         return PairDStream.fromDStream(d);
     }
 
+    // ---------------------------------------------------------------- shared variables
+
+    /**
+     * A long accumulator named {@code name}; each batch's additions count once, even when the
+     * batch is re-run after recovery, and its value is kept in checkpoints (see
+     * {@link Accumulator}). Names must be unique in a context.
+     */
+    public LongAccumulator longAccumulator(String name) {
+        return shared.register(new LongAccumulator(name));
+    }
+
+    /** A long accumulator named {@code accumulator-<n>} by creation order. */
+    public LongAccumulator longAccumulator() {
+        return longAccumulator(shared.nextAccumulatorName());
+    }
+
+    /** A double accumulator named {@code name} (see {@link #longAccumulator(String)}). */
+    public DoubleAccumulator doubleAccumulator(String name) {
+        return shared.register(new DoubleAccumulator(name));
+    }
+
+    /** A double accumulator named by creation order. */
+    public DoubleAccumulator doubleAccumulator() {
+        return doubleAccumulator(shared.nextAccumulatorName());
+    }
+
+    /** An accumulator collecting elements, named {@code name}. */
+    public <T> CollectionAccumulator<T> collectionAccumulator(String name) {
+        return shared.register(new CollectionAccumulator<>(name));
+    }
+
+    /** An accumulator collecting elements, named by creation order. */
+    public <T> CollectionAccumulator<T> collectionAccumulator() {
+        return collectionAccumulator(shared.nextAccumulatorName());
+    }
+
+    /**
+     * Shares {@code value} with every task. Its value is kept in checkpoints: after
+     * {@link #getOrCreate} recovers, the broadcast holds the checkpointed value (matched by
+     * creation order), not the value passed again by the setup function.
+     */
+    public <T> Broadcast<T> broadcast(T value) {
+        return broadcast(shared.nextBroadcastName(), value);
+    }
+
+    /** As {@link #broadcast(Object)}, matched in checkpoints by {@code name}. */
+    public <T> Broadcast<T> broadcast(String name, T value) {
+        return shared.register(new Broadcast<>(name, value));
+    }
+
     /** Adds a listener of batch and receiver events. */
     public void addStreamingListener(StreamingListener listener) {
         bus.add(listener);
@@ -519,7 +571,8 @@ public final class StreamingContext implements AutoCloseable {
         jobGenerator = new JobGenerator(clock, batchDuration, graph, tracker, receiverTracker, jobScheduler, this::fail);
         if (checkpointing) {
             checkpointer = new Checkpointer(checkpointStore, env.serializer(), graph, local,
-                    conf.getRequired(StreamingConfig.APP_NAME), batchDuration, checkpointInterval());
+                    conf.getRequired(StreamingConfig.APP_NAME), batchDuration, checkpointInterval(),
+                    shared::accumulatorSnapshot, shared::broadcastSnapshot);
         }
         if (recoverFrom != null) {
             Time zero = new Time(recoverFrom.zeroTimeMs());
@@ -578,6 +631,8 @@ public final class StreamingContext implements AutoCloseable {
     }
 
     private void afterBatch(Time time) {
+        // The batch's accumulator updates count now, before a checkpoint of this batch saves them.
+        shared.commit(time.milliseconds());
         graph.clearMetadata(time);
         Time zero = graph.zeroTime().orElseThrow();
         if (checkpointer != null && checkpointer.isDue(time, zero)) {

@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,9 +39,19 @@ public final class Checkpointer {
     private final String appName;
     private final long batchMs;
     private final long intervalMs;
+    private final java.util.function.Supplier<Map<String, Object>> accumulators;
+    private final java.util.function.Supplier<Map<String, Object>> broadcasts;
 
+    /**
+     * @param accumulators the committed accumulator states, read after each checkpointed batch
+     * @param broadcasts the broadcast values
+     */
     public Checkpointer(CheckpointStore store, Serializer serializer, DStreamGraph graph, Path localDir,
-                        String appName, Duration batchDuration, Duration interval) {
+                        String appName, Duration batchDuration, Duration interval,
+                        java.util.function.Supplier<Map<String, Object>> accumulators,
+                        java.util.function.Supplier<Map<String, Object>> broadcasts) {
+        this.accumulators = accumulators;
+        this.broadcasts = broadcasts;
         this.store = store;
         this.serializer = serializer;
         this.graph = graph;
@@ -81,7 +92,8 @@ public final class Checkpointer {
             }
             CheckpointMetadata meta = CheckpointMetadata.of(appName, batchMs, zeroTime.milliseconds(), t,
                     graph.describeStateful(), hasState,
-                    tracker == null ? java.util.Map.of() : tracker.positionsCoveredBy(t));
+                    tracker == null ? java.util.Map.of() : tracker.positionsCoveredBy(t),
+                    accumulators.get(), broadcasts.get());
             store.write(t, serializer.serialize(meta));
         } catch (IOException e) {
             throw new SluiceException("Cannot write the checkpoint of batch " + time + " to [" + store.root()

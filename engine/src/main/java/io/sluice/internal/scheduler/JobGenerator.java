@@ -125,6 +125,16 @@ public final class JobGenerator {
 
     /** Generates and queues the jobs of batch {@code time}. */
     public synchronized void generateJobs(Time time) {
+        // Work done while generating (transform functions) belongs to the batch generated.
+        long previousContext = io.sluice.internal.shared.BatchContext.set(time.milliseconds());
+        try {
+            generate(time);
+        } finally {
+            io.sluice.internal.shared.BatchContext.set(previousContext);
+        }
+    }
+
+    private void generate(Time time) {
         receivers.flushAll();
         tracker.allocateBlocksToBatch(time);
         // Every input takes its batch now, whether or not an output reads it at this time (a

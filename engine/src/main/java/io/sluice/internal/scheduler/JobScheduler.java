@@ -96,6 +96,7 @@ public final class JobScheduler {
         long start = System.currentTimeMillis();
         bus.post(l -> l.onBatchStarted(new BatchInfo(time, numRecords, submitted, start, -1, Optional.empty())));
         runtime.setRunningBatch(time);
+        long previousContext = io.sluice.internal.shared.BatchContext.set(time.milliseconds());
         try {
             for (StatefulDStream s : graph.statefulOperators().values()) {
                 s.applyBatch(time, tasks);
@@ -107,7 +108,14 @@ public final class JobScheduler {
             } else {
                 List<Future<?>> fs = new ArrayList<>();
                 for (Job j : jobs) {
-                    fs.add(jobPool.submit(j.body()));
+                    fs.add(jobPool.submit(() -> {
+                        long prev = io.sluice.internal.shared.BatchContext.set(time.milliseconds());
+                        try {
+                            j.body().run();
+                        } finally {
+                            io.sluice.internal.shared.BatchContext.set(prev);
+                        }
+                    }));
                 }
                 for (Future<?> f : fs) {
                     f.get();
@@ -132,6 +140,8 @@ public final class JobScheduler {
             }
             onError.accept(cause);
             return;
+        } finally {
+            io.sluice.internal.shared.BatchContext.set(previousContext);
         }
         long end = System.currentTimeMillis();
         synchronized (completionLock) {

@@ -88,10 +88,19 @@ public final class TaskScheduler implements AutoCloseable {
             }
             return results;
         }
+        // Tasks work for the caller's batch (accumulator updates are attributed to it).
+        long batch = io.sluice.internal.shared.BatchContext.current();
         List<Future<U>> futures = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             final int p = i;
-            futures.add(pool.submit(() -> runOne(task, p)));
+            futures.add(pool.submit(() -> {
+                long prev = io.sluice.internal.shared.BatchContext.set(batch);
+                try {
+                    return runOne(task, p);
+                } finally {
+                    io.sluice.internal.shared.BatchContext.set(prev);
+                }
+            }));
         }
         try {
             for (Future<U> f : futures) {
