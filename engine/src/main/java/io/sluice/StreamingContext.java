@@ -747,13 +747,20 @@ public final class StreamingContext implements AutoCloseable {
         if (jobGenerator != null) {
             jobGenerator.stop();
         }
+        boolean batchesEnded = true;
         if (jobScheduler != null) {
-            jobScheduler.stop(graceful, timeout);
+            batchesEnded = jobScheduler.stop(graceful, timeout);
         }
         graph.inputs().forEach(InputDStream::stop);
         closeQuietly(blockStore);
         closeQuietly(tracker);
-        closeQuietly(stateStore);
+        if (batchesEnded) {
+            closeQuietly(stateStore);
+        } else {
+            // Closing RocksDB under a running update would crash the JVM; the working copy is
+            // never trusted after a stop anyway (recovery restores a checkpoint).
+            LOG.warn("A batch is still running after the stop timeout: the state store is left open");
+        }
         if (checkpointStore != null) {
             try {
                 checkpointStore.close();

@@ -218,18 +218,23 @@ public final class JobScheduler {
      * Stops running batches. Graceful: the batches already queued run first; else queued batches
      * are dropped (a recovery re-runs them). The batch running now is never interrupted, so the
      * state store is never closed under a running update; waits at most {@code timeout}.
+     *
+     * @return whether the batch runner ended (false: a batch is still running after being
+     *     interrupted, and the resources it uses must not be closed)
      */
-    public void stop(boolean graceful, Duration timeout) {
+    public boolean stop(boolean graceful, Duration timeout) {
+        boolean ended = false;
         if (!graceful) {
             stopped = true;
         }
         batchRunner.shutdown();
         try {
-            if (!batchRunner.awaitTermination(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            ended = batchRunner.awaitTermination(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            if (!ended) {
                 LOG.warn("The running batch did not finish within {}; interrupting it", timeout);
                 stopped = true;
                 batchRunner.shutdownNow();
-                batchRunner.awaitTermination(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                ended = batchRunner.awaitTermination(timeout.toMillis(), TimeUnit.MILLISECONDS);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -241,6 +246,7 @@ public final class JobScheduler {
         synchronized (completionLock) {
             completionLock.notifyAll();
         }
+        return ended;
     }
 
     /** Whether the scheduler was stopped. */
