@@ -627,6 +627,11 @@ public final class StreamingContext implements AutoCloseable {
             public void receiverStopped(int streamId, String name) {
                 bus.post(l -> l.onReceiverStopped(streamId, name));
             }
+
+            @Override
+            public void fatalError(Throwable error) {
+                fail(error);
+            }
         };
     }
 

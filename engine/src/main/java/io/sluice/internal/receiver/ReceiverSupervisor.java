@@ -34,6 +34,9 @@ public final class ReceiverSupervisor {
         void receiverError(int streamId, String name, String message, Throwable error);
 
         void receiverStopped(int streamId, String name);
+
+        /** An error no restart can cure (a record type the serializer cannot handle): stop the context. */
+        void fatalError(Throwable error);
     }
 
     private enum State { INITIALIZED, STARTED, STOPPED }
@@ -99,6 +102,10 @@ public final class ReceiverSupervisor {
             next += interval;
             try {
                 flush();
+            } catch (io.sluice.internal.storage.serde.SerializationException e) {
+                LOG.error("Stream {}: {}", streamId, e.getMessage(), e);
+                events.fatalError(e);
+                return;
             } catch (RuntimeException e) {
                 // A block that cannot be made durable must not be acknowledged; the records of
                 // single-record stores are unacknowledged by contract, so report and go on.
@@ -141,7 +148,13 @@ public final class ReceiverSupervisor {
                     + "context stopped: the block was not stored, do not acknowledge it");
         }
         synchronized (pushLock) {
-            store.store(streamId, nextBlockId.getAndIncrement(), List.copyOf(records), position);
+            try {
+                store.store(streamId, nextBlockId.getAndIncrement(), new ArrayList<>(records), position);
+            } catch (io.sluice.internal.storage.serde.SerializationException e) {
+                // A programming error: restarting the receiver would hit it again forever.
+                events.fatalError(e);
+                throw e;
+            }
         }
     }
 
