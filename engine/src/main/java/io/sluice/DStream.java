@@ -9,6 +9,7 @@ import io.sluice.function.VoidFunction;
 import io.sluice.function.VoidFunction2;
 import io.sluice.internal.dstream.DStreamGraph;
 import io.sluice.internal.dstream.ForEachDStream;
+import io.sluice.internal.dstream.ObjectFileOutput;
 import io.sluice.internal.dstream.TextFileOutput;
 import io.sluice.internal.dstream.TransformedDStream;
 import io.sluice.internal.dstream.UnionDStream;
@@ -433,6 +434,38 @@ public abstract class DStream<T> {
      */
     public void saveAsTextFiles(String prefix, String suffix) {
         TextFileOutput out = new TextFileOutput(prefix, suffix, ssc.hadoopConfiguration());
+        foreachRDD((rdd, time) -> out.write(rdd, time));
+    }
+
+    /**
+     * Saves every batch as object files in the directory {@code prefix-<batchTimeMs>.suffix}
+     * ({@code prefix-<batchTimeMs>} when the suffix is empty) on any Hadoop filesystem, as Spark's
+     * {@code saveAsObjectFiles}; {@link StreamingContext#objectFile(String)} reads a directory
+     * back.
+     *
+     * <p>Format: one uncompressed Hadoop SequenceFile {@code part-NNNNN} per partition (empty
+     * partitions too), with {@code NullWritable} keys and {@code BytesWritable} values, each value
+     * a block of up to ten consecutive records serialized with the context's serializer (Kryo,
+     * with a leading format version byte; see {@code sluice.kryo.registrator}), then
+     * {@code _SUCCESS}. The format is Sluice's: Spark writes Java-serialized arrays, so neither
+     * reads the other's files.
+     *
+     * <p>Cost: one task per partition, each writing and syncing one file; the records are
+     * serialized once. Guarantee: as {@link #saveAsTextFiles}, the directory is written under a
+     * temporary name and renamed, so a batch re-run after recovery replaces it whole and never
+     * duplicates it; a reader sees no directory or a complete one.
+     *
+     * <pre>{@code
+     * events.saveAsObjectFiles("hdfs:///out/events", "bin");
+     * // later, or in another application:
+     * RDD<Event> batch = ssc.objectFile("hdfs:///out/events-1700000000000.bin");
+     * }</pre>
+     *
+     * @throws IllegalArgumentException if {@code prefix} is null or empty
+     * @throws IllegalStateException if the context has already started
+     */
+    public void saveAsObjectFiles(String prefix, String suffix) {
+        ObjectFileOutput out = new ObjectFileOutput(prefix, suffix, ssc.hadoopConfiguration());
         foreachRDD((rdd, time) -> out.write(rdd, time));
     }
 

@@ -9,6 +9,7 @@ import io.sluice.internal.checkpoint.HadoopCheckpointStore;
 import io.sluice.internal.config.StreamingConfig;
 import io.sluice.internal.dstream.DStreamGraph;
 import io.sluice.internal.dstream.InputDStream;
+import io.sluice.internal.dstream.ObjectFileRDD;
 import io.sluice.internal.dstream.QueueInputDStream;
 import io.sluice.internal.dstream.ReceiverInputDStream;
 import io.sluice.internal.dstream.StatefulDStream;
@@ -297,6 +298,47 @@ public final class StreamingContext implements AutoCloseable {
     /** An RDD of pairs, as a PairRDD. */
     public <K, V> PairRDD<K, V> parallelizePairs(List<Tuple2<K, V>> data) {
         return PairRDD.fromRDD(parallelize(data));
+    }
+
+    /**
+     * The records of object files written by {@link DStream#saveAsObjectFiles}, as Spark's
+     * {@code objectFile}: {@code path} is one batch's directory ({@code prefix-<timeMs>[.suffix]}),
+     * a glob ({@code prefix-*}) or a comma-separated list of them, on any Hadoop filesystem,
+     * read with {@link #hadoopConfiguration()}. One partition per part file (a file larger than a
+     * filesystem block is split), in path order, so one batch's directory reads back its
+     * records in the order they were written. Files whose names start with {@code _} or
+     * {@code .} are skipped. Records are deserialized with this context's serializer, so a
+     * {@code sluice.kryo.registrator} used to write them must be configured here too.
+     *
+     * <p>Cost: the input is listed now (one listing per directory); the files are read lazily by
+     * each action, one block of ten records at a time. Unlike Spark, whose default asks for at
+     * least two partitions, this gives exactly one partition per part file; see
+     * {@link #objectFile(String, int)}.
+     *
+     * <pre>{@code
+     * RDD<Event> batch = ssc.objectFile("/data/out/events-1700000000000.bin");
+     * RDD<Event> all = ssc.objectFile("/data/out/events-*.bin");
+     * }</pre>
+     *
+     * @throws IllegalArgumentException if {@code path} is null or empty
+     * @throws SluiceException naming the path if it does not exist or cannot be listed; (from an
+     *     action) naming the file if it is not an object file or cannot be read
+     */
+    public <T> RDD<T> objectFile(String path) {
+        return objectFile(path, 1);
+    }
+
+    /**
+     * As {@link #objectFile(String)}, splitting files further (at SequenceFile sync marks, as
+     * Hadoop's input formats do) to give about {@code minPartitions} partitions when the part
+     * files are fewer; a hint, as in Spark: a file is not split into pieces smaller than the
+     * SequenceFile sync interval (100 KB), so small files stay one partition each.
+     *
+     * @throws IllegalArgumentException if {@code path} is empty or {@code minPartitions < 1}
+     * @throws SluiceException naming the path if it does not exist or cannot be listed
+     */
+    public <T> RDD<T> objectFile(String path, int minPartitions) {
+        return new ObjectFileRDD<>(env, hadoopConf, path, minPartitions);
     }
 
     /**
