@@ -212,6 +212,17 @@ public abstract class DStream<T> {
         });
     }
 
+    /** Applies an arbitrary RDD-to-PairRDD function, given the batch time, to each batch. */
+    public <K, V> PairDStream<K, V> transformToPair(Function2<RDD<T>, Time, PairRDD<K, V>> f) {
+        return PairDStream.fromDStream(new TransformedDStream<T, Tuple2<K, V>>(this, (rdd, t) -> {
+            try {
+                return f.call(rdd, t);
+            } catch (Exception e) {
+                throw UserCodeException.wrap(e);
+            }
+        }));
+    }
+
     /** Applies an arbitrary RDD-to-PairRDD function to each batch. */
     public <K, V> PairDStream<K, V> transformToPair(Function<RDD<T>, PairRDD<K, V>> f) {
         return PairDStream.fromDStream(new TransformedDStream<T, Tuple2<K, V>>(this,

@@ -266,6 +266,18 @@ public class PairDStream<K, V> extends DStream<Tuple2<K, V>> {
         return fromDStream(new StateDStream<>(this, updateFunc, numPartitions, null));
     }
 
+    /** As {@link #updateStateByKey(Function2, int)}, with Spark's partitioner argument. */
+    public <S> PairDStream<K, S> updateStateByKey(Function2<List<V>, Optional<S>, Optional<S>> updateFunc,
+                                                  HashPartitioner partitioner) {
+        return updateStateByKey(updateFunc, partitioner.numPartitions());
+    }
+
+    /** As {@link #updateStateByKey(Function2, int, PairRDD)}, with Spark's partitioner argument. */
+    public <S> PairDStream<K, S> updateStateByKey(Function2<List<V>, Optional<S>, Optional<S>> updateFunc,
+                                                  HashPartitioner partitioner, PairRDD<K, S> initialRDD) {
+        return updateStateByKey(updateFunc, partitioner.numPartitions(), initialRDD);
+    }
+
     /**
      * As {@link #updateStateByKey(Function2, int)}, starting from the states in {@code initialRDD}
      * (used only on a fresh start; a recovered context restores its checkpointed state).

@@ -285,6 +285,21 @@ public final class StreamingContext implements AutoCloseable {
 
     // ---------------------------------------------------------------- inputs
 
+    /**
+     * This context, for code ported from Spark that reaches batch-dataset methods through
+     * {@code ssc.sparkContext()} ({@code parallelize}, {@code parallelizePairs},
+     * {@code defaultParallelism}, {@code broadcast}, {@code longAccumulator}, ...): in Sluice they
+     * are on the streaming context itself.
+     */
+    public StreamingContext sparkContext() {
+        return this;
+    }
+
+    /** The default number of partitions of shuffles and state ({@code sluice.default.parallelism}). */
+    public int defaultParallelism() {
+        return env.defaultParallelism();
+    }
+
     /** An RDD of {@code data} in {@code sluice.default.parallelism} partitions. */
     public <T> RDD<T> parallelize(List<T> data) {
         return parallelize(data, env.defaultParallelism());

@@ -2,7 +2,7 @@
  * Written for Sluice after Apache Spark's streaming examples (Apache License, Version 2.0,
  * http://www.apache.org/licenses/LICENSE-2.0), together with its Spark version. See
  * examples/PORTING.md for how it was ported and for the lines that differ from the Spark version
- * besides imports and type names (ssc.sparkContext() and the RDD a pair stream gives to
+ * besides imports and type names (the RDD a pair stream gives to
  * transformToPair).
  */
 
@@ -68,7 +68,7 @@ public final class JavaJoinNetworkWordCount {
     // The exclude list, a static dataset of (word, reason)
     List<Tuple2<String, String>> wordExcludeList = Arrays.asList(
         new Tuple2<>("a", "article"), new Tuple2<>("an", "article"), new Tuple2<>("the", "article"));
-    PairRDD<String, String> excludeList = ssc.parallelizePairs(wordExcludeList);
+    PairRDD<String, String> excludeList = ssc.sparkContext().parallelizePairs(wordExcludeList);
 
     DStream<String> words = lines.flatMap(x -> Arrays.asList(SPACE.split(x)).iterator());
     PairDStream<String, Integer> wordCounts = words.mapToPair(s -> new Tuple2<>(s, 1))

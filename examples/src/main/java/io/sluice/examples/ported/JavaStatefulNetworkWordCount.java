@@ -1,8 +1,7 @@
 /*
  * Ported from Apache Spark's examples/src/main/java/org/apache/spark/examples/streaming/
  * JavaStatefulNetworkWordCount.java (Apache License, Version 2.0,
- * http://www.apache.org/licenses/LICENSE-2.0). Changed for Sluice: imports and type names, one
- * line for an API difference (ssc.sparkContext()), and the pipeline moved into countWords() so
+ * http://www.apache.org/licenses/LICENSE-2.0). Changed for Sluice: imports and type names, and the pipeline moved into countWords() so
  * that a test can run it; see examples/PORTING.md.
  */
 
@@ -69,7 +68,7 @@ public class JavaStatefulNetworkWordCount {
     @SuppressWarnings("unchecked")
     List<Tuple2<String, Integer>> tuples =
         Arrays.asList(new Tuple2<>("hello", 1), new Tuple2<>("world", 1));
-    PairRDD<String, Integer> initialRDD = ssc.parallelizePairs(tuples);
+    PairRDD<String, Integer> initialRDD = ssc.sparkContext().parallelizePairs(tuples);
 
     DStream<String> words = lines.flatMap(x -> Arrays.asList(SPACE.split(x)).iterator());
 

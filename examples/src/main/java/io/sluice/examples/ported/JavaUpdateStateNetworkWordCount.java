@@ -2,8 +2,7 @@
  * Written for Sluice after Apache Spark's streaming examples (Apache License, Version 2.0,
  * http://www.apache.org/licenses/LICENSE-2.0), together with its Spark version. See
  * examples/PORTING.md for how it was ported and for the lines that differ from the Spark version
- * besides imports and type names (ssc.sparkContext() and the Partitioner overload of
- * updateStateByKey).
+ * besides imports and type names.
  */
 
 package io.sluice.examples.ported;
@@ -14,6 +13,7 @@ import java.util.regex.Pattern;
 
 import io.sluice.Tuple2;
 
+import io.sluice.HashPartitioner;
 import io.sluice.SluiceConf;
 import io.sluice.function.*;
 import io.sluice.PairRDD;
@@ -79,7 +79,7 @@ public class JavaUpdateStateNetworkWordCount {
     @SuppressWarnings("unchecked")
     List<Tuple2<String, Integer>> tuples =
         Arrays.asList(new Tuple2<>("hello", 1), new Tuple2<>("world", 1));
-    PairRDD<String, Integer> initialRDD = ssc.parallelizePairs(tuples);
+    PairRDD<String, Integer> initialRDD = ssc.sparkContext().parallelizePairs(tuples);
 
     DStream<String> words = lines.flatMap(x -> Arrays.asList(SPACE.split(x)).iterator());
 
@@ -87,7 +87,7 @@ public class JavaUpdateStateNetworkWordCount {
 
     // This will give a Dstream made of state (which is the cumulative count of the words)
     PairDStream<String, Integer> stateDstream = wordsDstream.updateStateByKey(updateFunction,
-            initialRDD.getNumPartitions(), initialRDD);
+            new HashPartitioner(ssc.sparkContext().defaultParallelism()), initialRDD);
 
     stateDstream.print();
   }
