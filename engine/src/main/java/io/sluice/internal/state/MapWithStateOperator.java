@@ -3,12 +3,10 @@ package io.sluice.internal.state;
 import io.sluice.DStream;
 import io.sluice.PairRDD;
 import io.sluice.RDD;
-import io.sluice.SluiceException;
 import io.sluice.State;
 import io.sluice.StateSpec;
 import io.sluice.Time;
 import io.sluice.Tuple2;
-import io.sluice.internal.dstream.StatefulDStream;
 import io.sluice.internal.rdd.ParallelCollectionRDD;
 import io.sluice.internal.rdd.Partitioner;
 import io.sluice.internal.rdd.ShuffledRDD;
@@ -46,7 +44,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * batch where Spark checks them only at checkpoints. A batch's writes to a partition go in one
  * atomic write batch, and each batch is applied once and in order.
  */
-public final class MapWithStateOperator<K, V, S, T> extends DStream<T> implements StatefulDStream {
+public final class MapWithStateOperator<K, V, S, T> extends StatefulStream<T> {
     public static final String KIND = "mapWithState";
     private static final byte STATE = 'S';
     private static final byte TIMEOUT = 'T';
@@ -54,23 +52,13 @@ public final class MapWithStateOperator<K, V, S, T> extends DStream<T> implement
     private final DStream<Tuple2<K, V>> parent;
     private final StateSpec<K, V, S, T> spec;
     private final int numPartitions;
-    private final String operatorId;
-    private final Object applyLock = new Object();
     private final Map<Long, List<List<T>>> mapped = new ConcurrentHashMap<>();
-    private long lastAppliedMs = Long.MIN_VALUE;
-    private boolean restored;
 
     public MapWithStateOperator(DStream<Tuple2<K, V>> parent, StateSpec<K, V, S, T> spec, int defaultPartitions) {
-        super(parent.context());
+        super(parent, KIND);
         this.parent = parent;
         this.spec = spec;
         this.numPartitions = spec.getNumPartitions() > 0 ? spec.getNumPartitions() : defaultPartitions;
-        this.operatorId = graph().registerStateful(KIND, this);
-    }
-
-    @Override
-    public String operatorId() {
-        return operatorId;
     }
 
     @Override
@@ -86,14 +74,6 @@ public final class MapWithStateOperator<K, V, S, T> extends DStream<T> implement
     @Override
     public List<DStream<?>> dependencies() {
         return List.of(parent);
-    }
-
-    @Override
-    public void restoredAt(Time time) {
-        synchronized (applyLock) {
-            lastAppliedMs = time.milliseconds();
-            restored = true;
-        }
     }
 
     @Override
@@ -114,32 +94,25 @@ public final class MapWithStateOperator<K, V, S, T> extends DStream<T> implement
     }
 
     private StateTable table() {
-        return ssc.runtime().stateStore().table(operatorId);
+        return ssc.runtime().stateStore().table(operatorId());
     }
 
     @Override
     public void applyBatch(Time time, TaskScheduler scheduler) {
-        synchronized (applyLock) {
-            long t = time.milliseconds();
-            if (t <= lastAppliedMs || !isTimeValid(time)) {
-                return;
-            }
-            if (t > ssc.runtime().runningBatchMs()) {
-                throw new SluiceException("The state of operator [" + operatorId + "] after batch " + time
-                        + " was requested before that batch runs: call actions in foreachRDD, not in transform()");
-            }
-            if (!restored && lastAppliedMs == Long.MIN_VALUE && spec.getInitialState().isPresent()) {
-                writeInitial(spec.getInitialState().get(), t);
+        if (!isTimeValid(time)) {
+            return;
+        }
+        applyOnce(time, first -> {
+            if (first && spec.getInitialState().isPresent()) {
+                writeInitial(spec.getInitialState().get(), time.milliseconds());
             }
             RDD<Tuple2<K, V>> data = parent.getOrCompute(time)
                     .orElseGet(() -> ParallelCollectionRDD.empty(ssc.runtime().env()));
             ShuffledRDD<K, V, List<V>> grouped = new ShuffledRDD<>(data, ShuffledRDD.listAggregator(),
                     new Partitioner.Hash(numPartitions), false);
             scheduler.prepare(grouped);
-            List<List<T>> out = scheduler.runTasks(numPartitions, p -> updatePartition(grouped, time, p));
-            mapped.put(t, out);
-            lastAppliedMs = t;
-        }
+            mapped.put(time.milliseconds(), scheduler.runTasks(numPartitions, p -> updatePartition(grouped, time, p)));
+        });
     }
 
     private List<T> updatePartition(ShuffledRDD<K, V, List<V>> grouped, Time time, int p) {
@@ -245,17 +218,15 @@ public final class MapWithStateOperator<K, V, S, T> extends DStream<T> implement
     }
 
     private static byte[] prefix(byte kind, int p) {
-        return ByteBuffer.allocate(5).put(kind).putInt(p).array();
+        return StateKeys.prefix(kind, p);
     }
 
     private static byte[] timeoutKey(int p, long time, byte[] keyBytes) {
-        return ByteBuffer.allocate(13 + keyBytes.length).put(TIMEOUT).putInt(p).putLong(time).put(keyBytes).array();
+        return StateKeys.concat(StateKeys.partitionThenTime(TIMEOUT, p, time), keyBytes);
     }
 
     private static byte[] concat(byte[] a, byte[] b) {
-        byte[] r = Arrays.copyOf(a, a.length + b.length);
-        System.arraycopy(b, 0, r, a.length, b.length);
-        return r;
+        return StateKeys.concat(a, b);
     }
 
     /** The records the function returned in one batch. */
@@ -282,7 +253,7 @@ public final class MapWithStateOperator<K, V, S, T> extends DStream<T> implement
             List<List<T>> out = mapped.get(time.milliseconds());
             if (out == null) {
                 throw new IllegalStateException("The mapped records of batch " + time + " of operator ["
-                        + operatorId + "] are no longer kept: read them within their batch, or remember the stream longer");
+                        + operatorId() + "] are no longer kept: read them within their batch, or remember the stream longer");
             }
             return out.get(partition).iterator();
         }

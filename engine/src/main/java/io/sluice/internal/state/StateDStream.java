@@ -7,7 +7,6 @@ import io.sluice.SluiceException;
 import io.sluice.Time;
 import io.sluice.Tuple2;
 import io.sluice.function.Function2;
-import io.sluice.internal.dstream.StatefulDStream;
 import io.sluice.internal.rdd.ParallelCollectionRDD;
 import io.sluice.internal.scheduler.TaskScheduler;
 import java.time.Duration;
@@ -27,21 +26,17 @@ import java.util.Optional;
  * re-run batches after it apply on top, so a re-run batch sees the state as of its
  * predecessor (DESIGN.md I3).
  */
-public final class StateDStream<K, V, S> extends DStream<Tuple2<K, S>> implements StatefulDStream {
+public final class StateDStream<K, V, S> extends StatefulStream<Tuple2<K, S>> {
     public static final String KIND = "updateStateByKey";
 
     private final DStream<Tuple2<K, V>> parent;
     private final Function2<List<V>, Optional<S>, Optional<S>> updateFunc;
     private final int numPartitions;
     private final PairRDD<K, S> initialRDD;
-    private final String operatorId;
-    private final Object applyLock = new Object();
-    private long lastAppliedMs = Long.MIN_VALUE;
-    private boolean restored;
 
     public StateDStream(DStream<Tuple2<K, V>> parent, Function2<List<V>, Optional<S>, Optional<S>> updateFunc,
                         int numPartitions, PairRDD<K, S> initialRDD) {
-        super(parent.context());
+        super(parent, KIND);
         if (numPartitions < 1) {
             throw new IllegalArgumentException("numPartitions must be >= 1, got " + numPartitions);
         }
@@ -49,12 +44,6 @@ public final class StateDStream<K, V, S> extends DStream<Tuple2<K, S>> implement
         this.updateFunc = updateFunc;
         this.numPartitions = numPartitions;
         this.initialRDD = initialRDD;
-        this.operatorId = graph().registerStateful(KIND, this);
-    }
-
-    @Override
-    public String operatorId() {
-        return operatorId;
     }
 
     @Override
@@ -85,35 +74,20 @@ public final class StateDStream<K, V, S> extends DStream<Tuple2<K, S>> implement
         getOrCompute(time).ifPresent(scheduler::prepare);
     }
 
-    @Override
-    public void restoredAt(Time time) {
-        synchronized (applyLock) {
-            lastAppliedMs = time.milliseconds();
-            restored = true;
-        }
-    }
-
     /**
-     * Called by the batch's {@link StateRDD} when it materializes: checks the batch order, runs
-     * {@code update} and records the batch as applied.
+     * Called by the batch's {@link StateRDD} when it materializes: runs {@code update} once, in
+     * batch order (after writing the initial RDD on the first batch of a fresh start).
      */
     void apply(Time time, Runnable update) {
-        synchronized (applyLock) {
-            if (time.milliseconds() > access().runtime().runningBatchMs()) {
-                throw new SluiceException("The state of operator [" + operatorId + "] after batch " + time
-                        + " was requested before that batch runs: an action (count(), collect(), ...) on the RDD"
-                        + " of a stateful stream inside transform() runs when the batch is generated; call"
-                        + " actions in foreachRDD instead, or transform the RDD lazily");
-            }
-            if (time.milliseconds() <= lastAppliedMs) {
-                throw new SluiceException("Bug: state of operator [" + operatorId + "] is already as of batch "
-                        + lastAppliedMs + " ms; batch " + time + " would be applied twice");
-            }
-            if (!restored && lastAppliedMs == Long.MIN_VALUE && initialRDD != null) {
+        boolean ran = applyOnce(time, first -> {
+            if (first && initialRDD != null) {
                 StateRDD.writeInitial(this, initialRDD);
             }
             update.run();
-            lastAppliedMs = time.milliseconds();
+        });
+        if (!ran) {
+            throw new SluiceException("Bug: state of operator [" + operatorId() + "] is already as of batch "
+                    + time + " or later; the batch would be applied twice");
         }
     }
 

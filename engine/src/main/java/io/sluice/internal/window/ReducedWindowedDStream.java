@@ -3,18 +3,15 @@ package io.sluice.internal.window;
 import io.sluice.DStream;
 import io.sluice.PairRDD;
 import io.sluice.RDD;
-import io.sluice.SluiceException;
 import io.sluice.Time;
 import io.sluice.Tuple2;
 import io.sluice.function.Function;
 import io.sluice.function.Function2;
-import io.sluice.internal.dstream.StatefulDStream;
 import io.sluice.internal.scheduler.StageBoundary;
 import io.sluice.internal.scheduler.TaskScheduler;
 import io.sluice.internal.storage.serde.Serializer;
 import io.sluice.internal.storage.state.StateTable;
 import io.sluice.internal.util.UserCodeException;
-import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -50,7 +47,7 @@ import java.util.Set;
  * <p>A key whose window value was filtered out is not brought back by its leaving values:
  * as in Spark, it comes back only with new values.
  */
-public final class ReducedWindowedDStream<K, V> extends DStream<Tuple2<K, V>> implements StatefulDStream {
+public final class ReducedWindowedDStream<K, V> extends io.sluice.internal.state.StatefulStream<Tuple2<K, V>> {
     public static final String KIND = "reduceByKeyAndWindow";
     private static final byte BATCH = 'B';
     private static final byte WINDOW = 'W';
@@ -62,15 +59,11 @@ public final class ReducedWindowedDStream<K, V> extends DStream<Tuple2<K, V>> im
     private final Duration window;
     private final Duration slide;
     private final int numPartitions;
-    private final String operatorId;
-    private final Object applyLock = new Object();
-    private long lastAppliedMs = Long.MIN_VALUE;
 
     public ReducedWindowedDStream(DStream<Tuple2<K, V>> parent, Function2<V, V, V> reduceFunc,
                                   Function2<V, V, V> invReduceFunc, Duration window, Duration slide,
                                   int numPartitions, Function<Tuple2<K, V>, Boolean> filterFunc) {
-        super(parent.context());
-        WindowedDStream.validate(parent, window, slide);
+        super(validated(parent, window, slide), KIND);
         if (numPartitions < 1) {
             throw new IllegalArgumentException("numPartitions must be >= 1, got " + numPartitions);
         }
@@ -84,12 +77,11 @@ public final class ReducedWindowedDStream<K, V> extends DStream<Tuple2<K, V>> im
         this.window = window;
         this.slide = slide;
         this.numPartitions = numPartitions;
-        this.operatorId = graph().registerStateful(KIND, this);
     }
 
-    @Override
-    public String operatorId() {
-        return operatorId;
+    private static <P extends DStream<?>> P validated(P parent, Duration window, Duration slide) {
+        WindowedDStream.validate(parent, window, slide);
+        return parent;
     }
 
     @Override
@@ -113,28 +105,14 @@ public final class ReducedWindowedDStream<K, V> extends DStream<Tuple2<K, V>> im
         return Optional.of(new WindowRDD(validTime));
     }
 
-    @Override
-    public void restoredAt(Time time) {
-        synchronized (applyLock) {
-            lastAppliedMs = time.milliseconds();
-        }
-    }
-
     private StateTable table() {
-        return ssc.runtime().stateStore().table(operatorId);
+        return ssc.runtime().stateStore().table(operatorId());
     }
 
     @Override
     public void applyBatch(Time time, TaskScheduler scheduler) {
-        synchronized (applyLock) {
+        applyOnce(time, first -> {
             long t = time.milliseconds();
-            if (t <= lastAppliedMs) {
-                return;
-            }
-            if (t > ssc.runtime().runningBatchMs()) {
-                throw new SluiceException("The window of operator [" + operatorId + "] at " + time
-                        + " was requested before that batch runs: call actions in foreachRDD, not in transform()");
-            }
             Optional<RDD<Tuple2<K, V>>> data = parent.isTimeValid(time) ? parent.getOrCompute(time) : Optional.empty();
             if (data.isPresent()) {
                 PairRDD<K, V> reduced = PairRDD.fromRDD(data.get()).reduceByKey(reduceFunc, numPartitions);
@@ -144,8 +122,7 @@ public final class ReducedWindowedDStream<K, V> extends DStream<Tuple2<K, V>> im
             if (isTimeValid(time)) {
                 scheduler.runTasks(numPartitions, p -> slideWindow(t, p));
             }
-            lastAppliedMs = t;
-        }
+        });
     }
 
     private Void writePartials(PairRDD<K, V> reduced, long t, int p) {
@@ -253,17 +230,15 @@ public final class ReducedWindowedDStream<K, V> extends DStream<Tuple2<K, V>> im
     }
 
     static byte[] batchPrefix(long batchTime, int p) {
-        return ByteBuffer.allocate(13).put(BATCH).putLong(batchTime).putInt(p).array();
+        return io.sluice.internal.state.StateKeys.timeThenPartition(BATCH, batchTime, p);
     }
 
     static byte[] windowPrefix(int p) {
-        return ByteBuffer.allocate(5).put(WINDOW).putInt(p).array();
+        return io.sluice.internal.state.StateKeys.prefix(WINDOW, p);
     }
 
     static byte[] concat(byte[] a, byte[] b) {
-        byte[] r = Arrays.copyOf(a, a.length + b.length);
-        System.arraycopy(b, 0, r, a.length, b.length);
-        return r;
+        return io.sluice.internal.state.StateKeys.concat(a, b);
     }
 
     /** The window's value at one slide time: a scan of the 'W' entries of each partition. */
