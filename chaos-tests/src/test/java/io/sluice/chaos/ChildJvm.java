@@ -17,9 +17,10 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A JVM running {@link WordCountChaosApp}, started with the flags Sluice needs and this test's
- * class path. Its stdout and stderr go to a log file and a tail kept for failure messages; its
- * {@code BATCH} lines are queued for the test.
+ * A JVM running one of the chaos applications ({@link WordCountChaosApp},
+ * {@link WindowedChaosApp}, {@link MapWithStateChaosApp}), started with the flags Sluice needs
+ * and this test's class path. Its stdout and stderr go to a log file and a tail kept for failure
+ * messages; its {@code BATCH} lines are queued for the test.
  */
 final class ChildJvm {
     private static final int TAIL_LINES = 60;
@@ -64,9 +65,15 @@ final class ChildJvm {
 
     /** Starts {@code WordCountChaosApp args} with {@code extraJvmArgs}, logging to {@code log}. */
     static ChildJvm start(List<String> args, List<String> extraJvmArgs, Path workDir, Path log) throws IOException {
+        return start(WordCountChaosApp.class, args, extraJvmArgs, workDir, log);
+    }
+
+    /** Starts {@code mainClass args} with {@code extraJvmArgs}, logging to {@code log}. */
+    static ChildJvm start(Class<?> mainClass, List<String> args, List<String> extraJvmArgs, Path workDir, Path log)
+            throws IOException {
         List<String> jvm = new ArrayList<>(List.of("-Xmx512m"));
         jvm.addAll(extraJvmArgs);
-        List<String> cmd = JvmFlags.javaCommand(WordCountChaosApp.class.getName(), jvm, args);
+        List<String> cmd = JvmFlags.javaCommand(mainClass.getName(), jvm, args);
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(workDir.toFile()).redirectErrorStream(true);
         long start = System.nanoTime();
         return new ChildJvm(pb.start(), start, log);

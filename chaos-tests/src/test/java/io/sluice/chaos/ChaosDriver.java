@@ -1,0 +1,276 @@
+package io.sluice.chaos;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * The kill schedule of the chaos tests, for any chaos application that prints
+ * {@code BATCH <timeMs> ...} after each batch: starts the application in a child JVM, kills it
+ * with SIGKILL at a moment drawn from a seeded {@link Random} (see {@link KillMode}), starts it
+ * again, and so on; the last life runs until the test's {@link Checker} says it is finished.
+ * Every {@code BATCH} line is handed to the checker as soon as it is printed (including those
+ * printed just before a kill).
+ *
+ * <p>The schedule is the one of {@link WordCountChaosTest}: the first life is killed after it
+ * has made progress, then every mode in turn from a random offset.
+ */
+final class ChaosDriver {
+    static final long FIRST_BATCH_TIMEOUT_MS = 60_000;
+    static final long STALL_TIMEOUT_MS = 45_000;
+
+    /** When a kill hits. */
+    enum KillMode {
+        /** 0-400 ms after the n-th batch that brought new lines: between or during batches. */
+        AFTER_BATCH,
+        /** 0-120 ms after a batch time, after n batches with new lines: while allocating, running, checkpointing. */
+        AT_BATCH_BOUNDARY,
+        /** 0-400 ms after the first batch of a life: while re-running logged and down-time batches. */
+        DURING_RECOVERY,
+        /** 200-2500 ms after the JVM started: while starting, restoring state or replaying logs. */
+        DURING_STARTUP
+    }
+
+    /** What a test checks and when its last life may end. */
+    interface Checker {
+        /**
+         * Checks the output of the batch the child just announced with {@code batchLine}
+         * ({@code BATCH <timeMs> ...}); throws AssertionError on a violation.
+         */
+        void onBatch(long timeMs, String batchLine, int life) throws Exception;
+
+        /** The most source lines any batch so far had processed (the progress over all lives). */
+        long linesSeen();
+
+        /** Whether the last life may end (every line processed, and whatever the test waits for after). */
+        boolean finished();
+    }
+
+    /** What happened in one life. */
+    record Life(int index, KillMode mode, long firstBatchMs, int batches, long linesSeen, long killedAtMs) {
+    }
+
+    private final String name;
+    private final long seed;
+    private final Random rnd;
+    private final long bound;
+    private final Class<?> app;
+    private final List<String> args;
+    private final List<String> extraJvmArgs;
+    private final Path workDir;
+    private final Path logDir;
+    private final long batchMs;
+    private ChildJvm child;
+    private Checker checker;
+    private int life;
+    private long firstBatch;
+    private int batches;
+
+    /**
+     * @param bound the number of lines of the source
+     * @param logDir where {@code life-<n>.log} of every child goes
+     */
+    ChaosDriver(String name, long seed, Random rnd, long bound, Class<?> app, List<String> args,
+                List<String> extraJvmArgs, Path workDir, Path logDir, long batchMs) {
+        this.name = name;
+        this.seed = seed;
+        this.rnd = rnd;
+        this.bound = bound;
+        this.app = app;
+        this.args = args;
+        this.extraJvmArgs = extraJvmArgs;
+        this.workDir = workDir;
+        this.logDir = logDir;
+        this.batchMs = batchMs;
+    }
+
+    /** Runs {@code kills} killed lives and a last one that goes on until the checker is finished. */
+    List<Life> run(int kills, Checker c) throws Exception {
+        this.checker = c;
+        Files.createDirectories(logDir);
+        List<Life> lives = new ArrayList<>();
+        int modeOffset = rnd.nextInt(KillMode.values().length);
+        for (life = 0; life <= kills; life++) {
+            boolean last = life == kills;
+            KillMode mode = last ? null : life == 0 ? KillMode.AFTER_BATCH
+                    : KillMode.values()[(life + modeOffset) % KillMode.values().length];
+            child = ChildJvm.start(app, args, extraJvmArgs, workDir, logDir.resolve("life-" + life + ".log"));
+            firstBatch = -1;
+            batches = 0;
+            if (last) {
+                runToTheEnd();
+                lives.add(new Life(life, null, firstBatch, batches, checker.linesSeen(), -1));
+                break;
+            }
+            switch (mode) {
+                case AFTER_BATCH -> {
+                    awaitProgressBatches(1 + rnd.nextInt(6));
+                    sleepConsuming(rnd.nextInt(401));
+                }
+                case AT_BATCH_BOUNDARY -> {
+                    awaitProgressBatches(1 + rnd.nextInt(4));
+                    long now = System.currentTimeMillis();
+                    long target = (now / batchMs + 1) * batchMs + rnd.nextInt(120);
+                    sleepConsuming(target - now);
+                }
+                case DURING_RECOVERY -> {
+                    awaitBatches(1);
+                    sleepConsuming(rnd.nextInt(401));
+                }
+                case DURING_STARTUP -> sleepConsuming(200 + rnd.nextInt(2_300));
+            }
+            long killedAt = child.uptimeMs();
+            if (child.diedOnItsOwn()) {
+                fail("the child JVM exited on its own");
+            }
+            child.kill();
+            // BATCH lines printed just before the kill: their files were written; check them.
+            String b;
+            while ((b = child.nextBatch(0)) != null) {
+                onBatch(b);
+            }
+            lives.add(new Life(life, mode, firstBatch, batches, checker.linesSeen(), killedAt));
+            System.out.printf("  life %d: killed (%s) %,d ms after start; first batch after %s; %d batches;"
+                    + " lines seen %,d%n", life, mode, killedAt, firstBatch < 0 ? "-" : firstBatch + " ms",
+                    batches, checker.linesSeen());
+        }
+        return lives;
+    }
+
+    private void runToTheEnd() throws Exception {
+        long lastBatchAt = System.currentTimeMillis();
+        long lastProgressAt = lastBatchAt;
+        long lastLines = checker.linesSeen();
+        while (!checker.finished()) {
+            String b = child.nextBatch(1_000);
+            long now = System.currentTimeMillis();
+            if (b != null) {
+                onBatch(b);
+                lastBatchAt = now;
+            } else if (child.diedOnItsOwn()) {
+                fail("the child JVM exited on its own");
+            }
+            if (checker.linesSeen() != lastLines) {
+                lastLines = checker.linesSeen();
+                lastProgressAt = now;
+            }
+            if (now - lastBatchAt > STALL_TIMEOUT_MS) {
+                fail("no batch completed for " + STALL_TIMEOUT_MS / 1000 + " s");
+            }
+            if (lastLines < bound && now - lastProgressAt > STALL_TIMEOUT_MS) {
+                fail("no progress for " + STALL_TIMEOUT_MS / 1000 + " s at " + lastLines + " of " + bound
+                        + " lines (lost data is never served again)");
+            }
+        }
+    }
+
+    /** Stops the last child (SIGTERM, then SIGKILL); its output is final afterwards. */
+    void stopChild() throws InterruptedException {
+        if (child != null) {
+            child.stop();
+        }
+    }
+
+    /** Kills the child if it is still alive (for finally blocks). */
+    void killChildIfAlive() throws InterruptedException {
+        if (child != null && child.isAlive()) {
+            child.kill();
+        }
+    }
+
+    private void onBatch(String line) throws Exception {
+        if (firstBatch < 0) {
+            firstBatch = child.uptimeMs();
+        }
+        batches++;
+        String[] f = line.split(" ");
+        long t;
+        try {
+            t = Long.parseLong(f[1]);
+        } catch (RuntimeException e) {
+            fail("malformed batch line [" + line + "]");
+            return;
+        }
+        try {
+            checker.onBatch(t, line, life);
+        } catch (AssertionError e) {
+            throw new AssertionError(decorate("after [" + line + "] in life " + life + ": " + e.getMessage()), e);
+        } catch (IOException e) {
+            throw new AssertionError(decorate("after [" + line + "] in life " + life + ", cannot read the output: "
+                    + e), e);
+        }
+    }
+
+    private void awaitBatches(int n) throws Exception {
+        int target = batches + n;
+        long deadline = System.currentTimeMillis() + FIRST_BATCH_TIMEOUT_MS;
+        while (batches < target) {
+            String b = child.nextBatch(Math.max(1, deadline - System.currentTimeMillis()));
+            if (b == null) {
+                fail(child.diedOnItsOwn() ? "the child JVM exited on its own"
+                        : "no batch completed within " + FIRST_BATCH_TIMEOUT_MS / 1000 + " s");
+            }
+            onBatch(b);
+        }
+    }
+
+    /**
+     * Waits for {@code n} batches that processed lines no earlier batch had (not re-runs of
+     * batches from before a kill), or any batches once all lines are processed.
+     */
+    private void awaitProgressBatches(int n) throws Exception {
+        int progressed = 0;
+        long deadline = System.currentTimeMillis() + FIRST_BATCH_TIMEOUT_MS;
+        while (progressed < n) {
+            long before = checker.linesSeen();
+            String b = child.nextBatch(Math.max(1, deadline - System.currentTimeMillis()));
+            if (b == null) {
+                fail(child.diedOnItsOwn() ? "the child JVM exited on its own"
+                        : "no batch with new lines within " + FIRST_BATCH_TIMEOUT_MS / 1000 + " s");
+            }
+            onBatch(b);
+            if (checker.linesSeen() > before || checker.linesSeen() == bound) {
+                progressed++;
+            }
+        }
+    }
+
+    private void sleepConsuming(long ms) throws Exception {
+        long deadline = System.currentTimeMillis() + ms;
+        long left;
+        while ((left = deadline - System.currentTimeMillis()) > 0) {
+            String b = child.nextBatch(left);
+            if (b != null) {
+                onBatch(b);
+            } else if (child.diedOnItsOwn()) {
+                fail("the child JVM exited on its own");
+            }
+        }
+    }
+
+    /** Prints what happened in each life. */
+    void printLives(List<Life> lives) {
+        System.out.println("  restart -> first completed batch (ms, from process start):");
+        for (Life l : lives) {
+            String first = l.firstBatchMs() < 0 ? "-" : Long.toString(l.firstBatchMs());
+            String killed = l.killedAtMs() < 0 ? "" : "killed at " + l.killedAtMs() + " ms";
+            System.out.printf("    life %d  %-18s first batch %6s ms  batches %3d  lines seen %,7d  %s%n", l.index(),
+                    l.mode() == null ? "final run" : l.mode(), first, l.batches(), l.linesSeen(), killed);
+        }
+    }
+
+    /** Fails the test with the seed and the last lines of the child. */
+    void fail(String message) {
+        throw new AssertionError(decorate(message));
+    }
+
+    private String decorate(String message) {
+        String tail = child == null ? "" : child.tail();
+        return name + " failed (seed " + seed + ", reproduce with -Dchaos.seed=" + seed + "): " + message
+                + "\n--- last lines of the child JVM (pid " + (child == null ? "-" : child.pid()) + ", life " + life
+                + ") ---\n" + tail;
+    }
+}
