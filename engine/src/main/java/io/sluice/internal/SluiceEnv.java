@@ -23,9 +23,8 @@ public final class SluiceEnv implements AutoCloseable {
         this.scheduler = new TaskScheduler(threads);
         this.defaultParallelism = conf.get(StreamingConfig.DEFAULT_PARALLELISM).orElse(threads);
         ClassLoader cl = Thread.currentThread().getContextClassLoader();
-        this.serializer = conf.get(StreamingConfig.KRYO_REGISTRATOR)
-                .map(name -> (Serializer) KryoSerializer.withRegistrator(cl, name))
-                .orElseGet(() -> new KryoSerializer(cl, java.util.List.of()));
+        this.serializer = KryoSerializer.withRegistrators(cl, java.util.List.of(new EngineKryoRegistrations()),
+                conf.get(StreamingConfig.KRYO_REGISTRATOR).orElse(null));
     }
 
     public SluiceConf conf() {

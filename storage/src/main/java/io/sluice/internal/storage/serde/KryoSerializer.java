@@ -164,6 +164,23 @@ public final class KryoSerializer implements io.sluice.internal.storage.serde.Se
      * @throws SerializationException if the class is missing, does not implement
      *     {@link KryoRegistrator}, has no public no-arg constructor, or fails to register
      */
+    /**
+     * A serializer with the layers' own registrations ({@code builtIn}, with fixed ids, applied
+     * first) and the user's registrator named by {@code sluice.kryo.registrator} (null or blank:
+     * none).
+     *
+     * @throws SerializationException if the user's registrator cannot be loaded
+     */
+    public static KryoSerializer withRegistrators(ClassLoader classLoader, List<Consumer<Kryo>> builtIn,
+                                                  String className) {
+        List<Consumer<Kryo>> all = new java.util.ArrayList<>(builtIn);
+        if (className != null && !className.isBlank()) {
+            KryoRegistrator registrator = instantiateRegistrator(classLoader, className.trim());
+            all.add(registrator::registerClasses);
+        }
+        return new KryoSerializer(classLoader, all);
+    }
+
     public static KryoSerializer withRegistrator(ClassLoader classLoader, String className) {
         if (className == null || className.isBlank()) {
             return new KryoSerializer(classLoader, List.of());
