@@ -8,9 +8,11 @@ import io.sluice.internal.checkpoint.CheckpointStore;
 import io.sluice.internal.checkpoint.HadoopCheckpointStore;
 import io.sluice.internal.config.StreamingConfig;
 import io.sluice.internal.dstream.DStreamGraph;
+import io.sluice.internal.dstream.DirectInputDStream;
 import io.sluice.internal.dstream.InputDStream;
 import io.sluice.internal.dstream.ObjectFileRDD;
 import io.sluice.internal.dstream.QueueInputDStream;
+import io.sluice.internal.dstream.RateInputDStream;
 import io.sluice.internal.dstream.ReceiverInputDStream;
 import io.sluice.internal.dstream.StatefulDStream;
 import io.sluice.internal.dstream.UnionDStream;
@@ -357,6 +359,25 @@ public final class StreamingContext implements AutoCloseable {
     }
 
     /**
+     * A generator stream for demos, tests and benchmarks: the numbers 0, 1, 2, ... at
+     * {@code rowsPerSecond}, counted from the start of the stream, in the default number of
+     * partitions. It needs no receiver thread, and it is replayable: with a checkpoint directory
+     * a recovered application continues the sequence with no number missing or repeated (the
+     * batches of down time get the numbers due meanwhile).
+     *
+     * @throws IllegalArgumentException if {@code rowsPerSecond} is not positive
+     * @throws IllegalStateException if the context has started
+     */
+    public DStream<Long> rateStream(long rowsPerSecond) {
+        return rateStream(rowsPerSecond, defaultParallelism());
+    }
+
+    /** {@link #rateStream(long)} in {@code numPartitions} partitions. */
+    public DStream<Long> rateStream(long rowsPerSecond, int numPartitions) {
+        return new RateInputDStream(this, rowsPerSecond, numPartitions);
+    }
+
+    /**
      * A stream of the RDDs pushed into {@code queue}, one per batch. The queue's contents are
      * not recovered from checkpoints (a warning is logged when a checkpoint directory is set).
      */
@@ -577,7 +598,7 @@ public final class StreamingContext implements AutoCloseable {
         boolean wal = checkpointing && conf.getRequired(StreamingConfig.WAL_ENABLE);
         Durability durability = Durability.parse(conf.getRequired(StreamingConfig.WAL_DURABILITY));
         Path local = LocalDirs.resolve(conf, checkpointDir);
-        if (checkpointing && !graph.inputs().stream().allMatch(i -> i instanceof ReceiverInputDStream<?>)) {
+        if (checkpointing && graph.inputs().stream().anyMatch(i -> i instanceof QueueInputDStream<?>)) {
             LOG.warn("Queue streams are not recovered from checkpoints: their queued RDDs are lost on restart");
         }
         if (checkpointing && recoverFrom == null) {
@@ -587,8 +608,11 @@ public final class StreamingContext implements AutoCloseable {
             checkpointStore = HadoopCheckpointStore.open(checkpointDir, hadoopConf,
                     conf.getRequired(StreamingConfig.CHECKPOINT_RETAINED));
         }
-        WriteAheadLog trackerLog = wal ? ChronicleWriteAheadLog.open(local.resolve("tracker"), durability) : null;
-        tracker = new ReceivedBlockTracker(trackerLog, env.serializer());
+        boolean direct = graph.inputs().stream().anyMatch(i -> i instanceof DirectInputDStream<?, ?>);
+        // Direct inputs log each batch's plan even without a block WAL: their sources are replayable.
+        WriteAheadLog trackerLog = wal || (checkpointing && direct)
+                ? ChronicleWriteAheadLog.open(local.resolve("tracker"), durability) : null;
+        tracker = new ReceivedBlockTracker(trackerLog, env.serializer(), wal);
         blockStore = new ReceivedBlockStore(env.serializer(), tracker,
                 wal ? id -> ChronicleWriteAheadLog.open(local.resolve("wal").resolve("stream-" + id), durability) : null);
         runtime.setReceiving(tracker, blockStore);
@@ -641,12 +665,14 @@ public final class StreamingContext implements AutoCloseable {
                 s.restoredAt(cpTime);
             }
             jobScheduler.markCompleted(cpTime);
+            resumeDirectInputs(true);
             graph.inputs().forEach(InputDStream::start);
             jobGenerator.startRecovered(cpTime);
             receiverTracker.start();
         } else {
             Time zero = jobGenerator.freshZeroTime();
             graph.start(zero);
+            resumeDirectInputs(false);
             if (checkpointer != null) {
                 // A checkpoint before any data is received: a restart always finds a checkpoint
                 // that the tracker log and WAL of acknowledged data can be replayed onto.
@@ -655,6 +681,14 @@ public final class StreamingContext implements AutoCloseable {
             graph.inputs().forEach(InputDStream::start);
             receiverTracker.start();
             jobGenerator.startFresh(zero);
+        }
+    }
+
+    private void resumeDirectInputs(boolean recovered) {
+        for (InputDStream<?> in : graph.inputs()) {
+            if (in instanceof DirectInputDStream<?, ?> d) {
+                d.resume(recovered ? tracker.lastAllocatedPosition(d.id()).orElse(null) : null);
+            }
         }
     }
 

@@ -3,6 +3,7 @@ package io.sluice.internal;
 import com.esotericsoftware.kryo.Kryo;
 import io.sluice.Time;
 import io.sluice.Tuple2;
+import io.sluice.internal.receiver.InputPlan;
 import io.sluice.internal.receiver.ReceivedBlockInfo;
 import io.sluice.internal.receiver.TrackerEvent;
 import io.sluice.internal.recovery.CheckpointMetadata;
@@ -29,7 +30,8 @@ public final class EngineKryoRegistrations implements Consumer<Kryo> {
             TrackerEvent.BlockAdded.class,      // 104
             TrackerEvent.BatchAllocated.class,  // 105
             StoredState.class,                  // 106
-            CheckpointMetadata.class);          // 107
+            CheckpointMetadata.class,           // 107
+            InputPlan.class);                   // 108
 
     @Override
     public void accept(Kryo kryo) {

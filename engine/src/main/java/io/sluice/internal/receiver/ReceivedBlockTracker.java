@@ -35,6 +35,12 @@ import org.slf4j.LoggerFactory;
  * are deleted (I5). The last source position of each stream survives cleanup through the
  * checkpoint's metadata ({@link #seedPositions}).
  *
+ * <p>Direct input streams (files, Kafka, the rate source) have no blocks: each batch's
+ * {@link InputPlan} (the files or offset ranges it reads, and the source position after it) is
+ * part of the batch's logged allocation, so a re-run batch reads the same data and a recovered
+ * stream plans its next batch from the position after the last logged one
+ * ({@link #lastAllocatedPosition}).
+ *
  * <p>Thread-safe.
  */
 public final class ReceivedBlockTracker implements AutoCloseable {
@@ -53,15 +59,28 @@ public final class ReceivedBlockTracker implements AutoCloseable {
     private final Map<Integer, Serializable> startPositions = new HashMap<>();
     private long lastAllocatedTime = Long.MIN_VALUE;
 
-    private record Allocation(Map<Integer, List<ReceivedBlockInfo>> blocks, long logTimeMs) {
+    private record Allocation(Map<Integer, List<ReceivedBlockInfo>> blocks, Map<Integer, InputPlan> plans,
+                              long logTimeMs) {
     }
+
+    private final boolean logBlocks;
 
     /**
      * @param log the tracker's own log, or null when nothing is checkpointed (no recovery)
+     * @param serializer serializer of the log's events
+     * @param logBlocks whether received blocks are logged (they are durable in a write-ahead log);
+     *        when false only the direct inputs' plans are logged with each allocation, and a
+     *        recovered receiver resumes from the position the checkpoint covers
      */
-    public ReceivedBlockTracker(WriteAheadLog log, Serializer serializer) {
+    public ReceivedBlockTracker(WriteAheadLog log, Serializer serializer, boolean logBlocks) {
         this.log = log;
         this.serializer = serializer;
+        this.logBlocks = logBlocks;
+    }
+
+    /** A tracker that logs blocks whenever it has a log. */
+    public ReceivedBlockTracker(WriteAheadLog log, Serializer serializer) {
+        this(log, serializer, true);
     }
 
     /** Seeds the last source positions recorded in a checkpoint (before {@link #recover}). */
@@ -92,9 +111,10 @@ public final class ReceivedBlockTracker implements AutoCloseable {
             } else if (e instanceof TrackerEvent.BatchAllocated al) {
                 unallocated.values().forEach(ArrayDeque::clear);
                 al.blocks().values().forEach(l -> l.forEach(this::notePosition));
-                noteAllocatedPositions(al.timeMs(), al.blocks());
+                Map<Integer, InputPlan> plans = al.plans() == null ? Map.of() : al.plans();
+                noteAllocatedPositions(al.timeMs(), al.blocks(), plans);
                 if (al.timeMs() > keepAfterMs) {
-                    allocated.put(al.timeMs(), new Allocation(al.blocks(), handle.appendTimeMs()));
+                    allocated.put(al.timeMs(), new Allocation(al.blocks(), plans, handle.appendTimeMs()));
                 }
                 lastAllocatedTime = Math.max(lastAllocatedTime, al.timeMs());
                 counts[1]++;
@@ -115,7 +135,7 @@ public final class ReceivedBlockTracker implements AutoCloseable {
     /** Logs the addition of a block, then makes it eligible for allocation. */
     public synchronized void addBlock(ReceivedBlockInfo block) {
         ReceivedBlockInfo b = block;
-        if (log != null) {
+        if (log != null && logBlocks) {
             WalHandle h = log.append(serializer.serialize(new TrackerEvent.BlockAdded(block)));
             b = block.withLogTime(h.appendTimeMs());
         }
@@ -123,11 +143,23 @@ public final class ReceivedBlockTracker implements AutoCloseable {
         notePosition(b);
     }
 
-    /**
-     * Allocates every waiting block to batch {@code time}, logging the allocation first. A time
-     * already allocated (a batch re-run after recovery) keeps its logged allocation.
-     */
+    /** Whether batch {@code time} already has an allocation (a batch re-run after recovery). */
+    public synchronized boolean isAllocated(Time time) {
+        return time.milliseconds() <= lastAllocatedTime;
+    }
+
+    /** Allocates every waiting block to batch {@code time}; see {@link #allocateBlocksToBatch(Time, Map)}. */
     public synchronized void allocateBlocksToBatch(Time time) {
+        allocateBlocksToBatch(time, Map.of());
+    }
+
+    /**
+     * Allocates every waiting block, and the direct inputs' {@code plans}, to batch {@code time},
+     * logging the allocation first. A time already allocated (a batch re-run after recovery)
+     * keeps its logged allocation and plans, and {@code plans} is ignored: callers plan only
+     * for times not yet {@link #isAllocated allocated}.
+     */
+    public synchronized void allocateBlocksToBatch(Time time, Map<Integer, InputPlan> plans) {
         long t = time.milliseconds();
         if (t <= lastAllocatedTime) {
             return;
@@ -138,17 +170,22 @@ public final class ReceivedBlockTracker implements AutoCloseable {
                 blocks.put(stream, new ArrayList<>(q));
             }
         });
+        Map<Integer, InputPlan> fixed = new HashMap<>(plans);
         long logTime = System.currentTimeMillis();
         if (log != null) {
-            logTime = log.append(serializer.serialize(new TrackerEvent.BatchAllocated(t, blocks))).appendTimeMs();
+            // Without a block WAL the blocks cannot be re-read after a crash: only plans are logged.
+            Map<Integer, List<ReceivedBlockInfo>> logged = logBlocks ? blocks : Map.of();
+            logTime = log.append(serializer.serialize(new TrackerEvent.BatchAllocated(t, logged, fixed)))
+                    .appendTimeMs();
         }
         unallocated.values().forEach(ArrayDeque::clear);
-        allocated.put(t, new Allocation(blocks, logTime));
+        allocated.put(t, new Allocation(blocks, fixed, logTime));
         lastAllocatedTime = t;
-        noteAllocatedPositions(t, blocks);
+        noteAllocatedPositions(t, blocks, fixed);
     }
 
-    private void noteAllocatedPositions(long t, Map<Integer, List<ReceivedBlockInfo>> blocks) {
+    private void noteAllocatedPositions(long t, Map<Integer, List<ReceivedBlockInfo>> blocks,
+                                        Map<Integer, InputPlan> plans) {
         blocks.forEach((stream, l) -> {
             for (ReceivedBlockInfo b : l) {
                 if (b.sourcePosition() != null) {
@@ -156,7 +193,27 @@ public final class ReceivedBlockTracker implements AutoCloseable {
                 }
             }
         });
+        plans.forEach((stream, p) -> {
+            if (p.positionAfter() != null) {
+                lastAllocatedPositions.put(stream, p.positionAfter());
+            }
+        });
         allocatedPositions.put(t, new HashMap<>(lastAllocatedPositions));
+    }
+
+    /** The plan of direct input {@code streamId} for batch {@code time}, if it is still kept. */
+    public synchronized Optional<InputPlan> planOf(Time time, int streamId) {
+        Allocation a = allocated.get(time.milliseconds());
+        return a == null ? Optional.empty() : Optional.ofNullable(a.plans().get(streamId));
+    }
+
+    /**
+     * The source position of {@code streamId} after the last batch allocated so far (after
+     * {@link #recover}: the last logged batch; else the position seeded from the checkpoint).
+     * A recovered direct input plans its next batch from here.
+     */
+    public synchronized Optional<Serializable> lastAllocatedPosition(int streamId) {
+        return Optional.ofNullable(lastAllocatedPositions.get(streamId));
     }
 
     /** The blocks of {@code streamId} allocated to batch {@code time} (empty if none). */

@@ -10,7 +10,11 @@ public sealed interface TrackerEvent {
     record BlockAdded(ReceivedBlockInfo block) implements TrackerEvent {
     }
 
-    /** All then-unallocated blocks were allocated to batch {@code timeMs}. */
-    record BatchAllocated(long timeMs, Map<Integer, List<ReceivedBlockInfo>> blocks) implements TrackerEvent {
+    /**
+     * All then-unallocated blocks were allocated to batch {@code timeMs}, and each direct input
+     * stream's plan for the batch was fixed ({@code plans}, by stream id).
+     */
+    record BatchAllocated(long timeMs, Map<Integer, List<ReceivedBlockInfo>> blocks,
+                          Map<Integer, InputPlan> plans) implements TrackerEvent {
     }
 }

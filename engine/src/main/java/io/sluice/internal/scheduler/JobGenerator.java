@@ -2,15 +2,19 @@ package io.sluice.internal.scheduler;
 
 import io.sluice.Time;
 import io.sluice.internal.dstream.DStreamGraph;
+import io.sluice.internal.dstream.DirectInputDStream;
 import io.sluice.internal.dstream.InputDStream;
 import io.sluice.internal.dstream.Job;
 import io.sluice.internal.dstream.ReceiverInputDStream;
+import io.sluice.internal.receiver.InputPlan;
 import io.sluice.internal.receiver.ReceivedBlockInfo;
 import io.sluice.internal.receiver.ReceivedBlockTracker;
 import io.sluice.internal.receiver.ReceiverTracker;
 import io.sluice.internal.util.Clock;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -136,7 +140,17 @@ public final class JobGenerator {
 
     private void generate(Time time) {
         receivers.flushAll();
-        tracker.allocateBlocksToBatch(time);
+        Map<Integer, InputPlan> plans = new HashMap<>();
+        if (!tracker.isAllocated(time)) {
+            // A new batch: direct inputs choose what it reads now, and the choice is logged with
+            // the allocation. A re-run batch keeps the plans logged at its first generation.
+            for (InputDStream<?> in : graph.inputs()) {
+                if (in instanceof DirectInputDStream<?, ?> d) {
+                    plans.put(d.id(), d.plan(time));
+                }
+            }
+        }
+        tracker.allocateBlocksToBatch(time, plans);
         // Every input takes its batch now, whether or not an output reads it at this time (a
         // window may read it later): a queue stream's RDDs then map to batch times in order.
         for (InputDStream<?> in : graph.inputs()) {
@@ -149,6 +163,8 @@ public final class JobGenerator {
                 for (ReceivedBlockInfo b : tracker.blocksOf(time, in.id())) {
                     records += b.numRecords();
                 }
+            } else if (in instanceof DirectInputDStream<?, ?>) {
+                records += tracker.planOf(time, in.id()).map(p -> Math.max(0, p.records())).orElse(0L);
             }
         }
         lastGeneratedMs = time.milliseconds();
