@@ -129,6 +129,16 @@ public abstract class Receiver<T> implements Serializable {
         return s == null || s.isReceiverStopped();
     }
 
+    /**
+     * The rate, in records per second, that this receiver's store calls are throttled to now:
+     * {@code sluice.streaming.receiver.maxRate}, or with backpressure the latest estimate (never
+     * above maxRate); {@link Double#POSITIVE_INFINITY} if there is no limit. Store calls block
+     * to keep it; a receiver that reads its source in batches may use it to size its reads.
+     */
+    public double currentRateLimit() {
+        return supervisor().rateLimit();
+    }
+
     /** The id of the input stream this receiver feeds. */
     public int streamId() {
         return supervisor().streamId();

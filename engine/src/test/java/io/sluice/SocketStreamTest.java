@@ -159,8 +159,8 @@ class SocketStreamTest {
             List<String> errors = new CopyOnWriteArrayList<>();
             ssc.addStreamingListener(new StreamingListener() {
                 @Override
-                public void onReceiverError(int streamId, String receiverName, String message, Throwable error) {
-                    errors.add(message);
+                public void onReceiverError(ReceiverInfo info) {
+                    errors.add(info.lastErrorMessage());
                 }
             });
             ssc.start();
@@ -183,7 +183,7 @@ class SocketStreamTest {
             Map<String, Integer> totals = wordCount(ssc, port);
             ssc.addStreamingListener(new StreamingListener() {
                 @Override
-                public void onReceiverError(int streamId, String receiverName, String message, Throwable error) {
+                public void onReceiverError(ReceiverInfo info) {
                     refused.countDown();
                 }
             });
