@@ -35,6 +35,7 @@ public final class BoundedLineReader {
     private byte[] line = new byte[256];
     private int lineLen;
     private long skippingLength = -1;
+    private byte lastSkippedByte;
     private boolean eof;
 
     /**
@@ -93,11 +94,13 @@ public final class BoundedLineReader {
         }
         if (skippingLength >= 0) {
             skippingLength += len;
+            lastSkippedByte = chunk[from + len - 1];
             return;
         }
         // One byte over the limit is kept, so that a line ending in \r\n may be exactly the limit.
         if (lineLen + len > maxLineBytes + 1) {
             skippingLength = lineLen + len;
+            lastSkippedByte = chunk[from + len - 1];
             lineLen = 0;
             if (line.length > 4096) {
                 line = new byte[256];
@@ -114,7 +117,7 @@ public final class BoundedLineReader {
     /** Ends the current line at a newline: the line, or null if it was skipped. */
     private String endLine() {
         if (skippingLength >= 0) {
-            long len = skippingLength;
+            long len = skippingLength - (lastSkippedByte == '\r' ? 1 : 0);
             skippingLength = -1;
             onOversized.skipped(len);
             return null;
