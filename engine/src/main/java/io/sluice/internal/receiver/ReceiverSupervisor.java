@@ -20,14 +20,18 @@ import org.slf4j.LoggerFactory;
  * block durable before the store call that produced it returns (DESIGN.md I1).
  *
  * <h2>Threads</h2>
- * Each start of the receiver (a "generation") gets a fresh {@link ThreadGroup}; {@code onStart}
- * runs on a thread of that group, so the threads the receiver starts from it belong to the group
- * too. That gives the supervisor two things no receiver has to code for: an exception that
+ * Each receiver has a {@link ThreadGroup} of its own; {@code onStart} runs on a new thread of
+ * that group, so the threads the receiver starts from it belong to the group too, and they
+ * inherit the number of the start that created them (its "generation", an inheritable thread
+ * local). That gives the supervisor two things no receiver has to code for: an exception that
  * escapes any of those threads restarts the receiver (through the group's uncaught-exception
- * hook), and stopping or restarting joins every thread of the generation with a bounded wait
- * ({@code sluice.streaming.receiver.stopTimeout}), then interrupts the stragglers and warns. A
- * restarted receiver therefore reads {@link #lastDurablePosition()} only after the threads of
- * its previous generation stored their last block, which exactly-once receivers rely on.
+ * hook, which runs on the dying thread and so can tell a thread of the current generation from
+ * a straggler of an earlier one), and stopping or restarting joins every thread of the group
+ * with a bounded wait ({@code sluice.streaming.receiver.stopTimeout}), then interrupts the
+ * stragglers and warns. A restarted receiver therefore reads {@link #lastDurablePosition()}
+ * only after the threads of its previous start stored their last block, which exactly-once
+ * receivers rely on. (One group per receiver rather than per start: on Java 17 a thread group
+ * stays referenced by its parent until destroyed, so a group per restart would leak.)
  *
  * <h2>Restarts</h2>
  * {@link #restartReceiver} (from {@code Receiver.restart}, a failing {@code onStart} or a dying
@@ -70,6 +74,9 @@ public final class ReceiverSupervisor {
     private final RateLimiter limiter;
     private final RestartBackoff backoff;
     private final ThreadGroup supervisorGroup;
+    private final ThreadGroup receiverGroup;
+    /** The generation a receiver thread belongs to, inherited by the threads it creates. */
+    private final InheritableThreadLocal<Integer> threadGeneration = new InheritableThreadLocal<>();
     private final AtomicLong nextBlockId;
     private final Object pushLock = new Object();
     private final Object bufferLock = new Object();
@@ -82,7 +89,6 @@ public final class ReceiverSupervisor {
 
     // Guarded by this.
     private int generation;
-    private ThreadGroup receiverGroup;
     private long startedAtNanos;
     private boolean restartPending;
     private Thread restarter;
@@ -108,6 +114,14 @@ public final class ReceiverSupervisor {
         this.backoff = new RestartBackoff(settings.restartDelay(), settings.maxRestartDelay(),
                 settings.restartBackoffMultiplier());
         this.supervisorGroup = Thread.currentThread().getThreadGroup();
+        this.receiverGroup = new ThreadGroup(supervisorGroup, "sluice-receiver-" + streamId) {
+            @Override
+            public void uncaughtException(Thread t, Throwable e) {
+                // Runs on the dying thread: its inherited generation says which start it belongs to.
+                Integer gen = threadGeneration.get();
+                onUncaught(gen == null ? -1 : gen, t, e);
+            }
+        };
         this.nextBlockId = new AtomicLong(Math.max(tracker.maxBlockId(streamId), System.currentTimeMillis() * 1000) + 1);
         receiver.attachSupervisor(this);
     }
@@ -155,7 +169,7 @@ public final class ReceiverSupervisor {
                 flush();
             } catch (SerializationException e) {
                 LOG.error("Stream {}: {}", streamId, e.getMessage(), e);
-                events.fatalError(e);
+                fatal(e);
                 return;
             } catch (RuntimeException e) {
                 // A block that cannot be made durable must not be acknowledged; the records of
@@ -172,17 +186,11 @@ public final class ReceiverSupervisor {
             return;
         }
         int gen = ++generation;
-        ThreadGroup g = new ThreadGroup(supervisorGroup, "sluice-receiver-" + streamId + "-gen-" + gen) {
-            @Override
-            public void uncaughtException(Thread t, Throwable e) {
-                onUncaught(gen, t, e);
-            }
-        };
-        receiverGroup = g;
         receiverState = State.STARTED;
         progressSinceStart = false;
         startedAtNanos = System.nanoTime();
-        Thread t = new Thread(g, () -> {
+        Thread t = new Thread(receiverGroup, () -> {
+            threadGeneration.set(gen);
             try {
                 receiver.onStart();
             } catch (Throwable e) {
@@ -217,6 +225,17 @@ public final class ReceiverSupervisor {
         restartReceiver("Thread " + t.getName() + " of receiver " + name() + " died: " + e, e);
     }
 
+    /**
+     * Reports a fatal error from a thread outside the receiver's group: the context stops on
+     * the thread the handler starts, and a stop must not count that thread among the receiver's
+     * own (it would wait for itself).
+     */
+    private void fatal(Throwable e) {
+        Thread t = new Thread(supervisorGroup, () -> events.fatalError(e), "sluice-receiver-fatal-" + streamId);
+        t.setDaemon(true);
+        t.start();
+    }
+
     /** Buffers one record (cut into a block at the next block interval or flush), after the rate limiter admits it. */
     public void pushSingle(Object record) {
         throttle(1);
@@ -240,7 +259,7 @@ public final class ReceiverSupervisor {
                 store.store(streamId, nextBlockId.getAndIncrement(), new ArrayList<>(records), position);
             } catch (SerializationException e) {
                 // A programming error: restarting the receiver would hit it again forever.
-                events.fatalError(e);
+                fatal(e);
                 throw e;
             }
         }
@@ -382,29 +401,24 @@ public final class ReceiverSupervisor {
      * that is itself calling into the supervisor (restart, store).
      */
     private void stopReceiverOnly(String message) {
-        ThreadGroup g;
         synchronized (this) {
             if (receiverState != State.STARTED) {
                 return;
             }
             receiverState = State.STOPPED;
-            g = receiverGroup;
         }
         try {
             receiver.onStop();
         } catch (Throwable e) {
             LOG.warn("Receiver {} of stream {} threw in onStop: {}", name(), streamId, e.toString(), e);
         }
-        joinThreads(g);
+        joinThreads(receiverGroup);
         events.receiverStopped(info());
         LOG.info("Stopped receiver {} of stream {}: {}", name(), streamId, message);
     }
 
     /** Waits for the group's threads (except the calling one) up to the stop timeout; interrupts the rest. */
     private void joinThreads(ThreadGroup g) {
-        if (g == null) {
-            return;
-        }
         long deadline = System.nanoTime() + settings.stopTimeout().toNanos();
         for (Thread t : threadsOf(g)) {
             long left = deadline - System.nanoTime();

@@ -37,6 +37,8 @@ public final class ReceiverTracker {
     private final Map<Long, Map<Integer, Long>> recordsByBatch = new ConcurrentHashMap<>();
     private final ReceivedBlockTracker tracker;
     private final ReceiverSettings settings;
+    /** The group of the thread that started the context: stoppers must not belong to a receiver's group. */
+    private final ThreadGroup contextGroup = Thread.currentThread().getThreadGroup();
 
     public ReceiverTracker(List<ReceiverInputDStream<?>> streams, ReceivedBlockStore store,
                            ReceivedBlockTracker tracker, long batchIntervalMs, ReceiverSettings settings,
@@ -128,7 +130,7 @@ public final class ReceiverTracker {
     public void stop(boolean flush) {
         List<Thread> stoppers = new ArrayList<>();
         for (ReceiverSupervisor s : supervisors.values()) {
-            Thread t = new Thread(() -> {
+            Thread t = new Thread(contextGroup, () -> {
                 try {
                     s.stop(flush);
                 } catch (RuntimeException e) {
