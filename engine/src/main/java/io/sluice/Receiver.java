@@ -34,6 +34,33 @@ import java.util.Optional;
  * <p>The store methods are thread-safe; blocks of one receiver are durable in the order their
  * store calls returned.
  *
+ * <h2>Threads, failures and restarts</h2>
+ * <ul>
+ *   <li>Each receiver runs on threads of its own, never on a task thread, so a receiver cannot
+ *       starve batch processing, even with {@code local[1]}; several receivers run at once.</li>
+ *   <li>The threads a receiver starts from {@code onStart} (and the threads those start)
+ *       belong to the receiver: an exception that escapes any of them restarts the receiver, as
+ *       does an exception from {@code onStart} or a call to {@link #restart(String)}.</li>
+ *   <li>A restart runs {@link #onStop()}, waits for the receiver's threads to end (at most
+ *       {@code sluice.streaming.receiver.stopTimeout}, then interrupts them), waits the restart
+ *       delay and calls {@code onStart} again. The delay starts at
+ *       {@code sluice.streaming.receiverRestartDelay} and grows with each failure in a row up
+ *       to {@code sluice.streaming.receiver.maxRestartDelay}; it starts over once the receiver
+ *       stored data (or ran for the max delay) since its last start.</li>
+ *   <li>Because the old threads have ended before {@code onStart} runs again,
+ *       {@link #lastDurablePosition()} read in the new start already includes every block the
+ *       old threads stored.</li>
+ *   <li>When the context stops, the same happens without the restart.</li>
+ * </ul>
+ *
+ * <h2>Rate</h2>
+ * Every store call waits until the receiver's rate limiter admits its records:
+ * {@code sluice.streaming.receiver.maxRate} records per second, or with
+ * {@code sluice.streaming.backpressure.enabled} the rate the backpressure estimator derives
+ * from the last batches (never above maxRate); {@link #currentRateLimit()} tells the current
+ * rate. A receiver thus slows down, blocked in {@code store}, when batches fall behind, instead
+ * of piling up blocks. Unlike Spark, this applies to the block-storing methods too.
+ *
  * @param <T> the record type
  */
 public abstract class Receiver<T> implements Serializable {
@@ -127,6 +154,16 @@ public abstract class Receiver<T> implements Serializable {
     public boolean isStopped() {
         ReceiverSupervisor s = supervisor;
         return s == null || s.isReceiverStopped();
+    }
+
+    /**
+     * The rate, in records per second, that this receiver's store calls are throttled to now:
+     * {@code sluice.streaming.receiver.maxRate}, or with backpressure the latest estimate (never
+     * above maxRate); {@link Double#POSITIVE_INFINITY} if there is no limit. Store calls block
+     * to keep it; a receiver that reads its source in batches may use it to size its reads.
+     */
+    public double currentRateLimit() {
+        return supervisor().rateLimit();
     }
 
     /** The id of the input stream this receiver feeds. */

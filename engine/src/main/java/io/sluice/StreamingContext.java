@@ -19,6 +19,7 @@ import io.sluice.internal.dstream.UnionDStream;
 import io.sluice.internal.rdd.ParallelCollectionRDD;
 import io.sluice.internal.receiver.ReceivedBlockStore;
 import io.sluice.internal.receiver.ReceivedBlockTracker;
+import io.sluice.internal.receiver.ReceiverSettings;
 import io.sluice.internal.receiver.ReceiverSupervisor;
 import io.sluice.internal.receiver.ReceiverTracker;
 import io.sluice.internal.receiver.SocketReceiver;
@@ -395,17 +396,27 @@ public final class StreamingContext implements AutoCloseable {
         return new QueueInputDStream<>(this, queue, oneAtATime, defaultRDD);
     }
 
-    /** A stream of UTF-8 lines read from a TCP socket (reconnecting after errors). */
+    /**
+     * A stream of UTF-8 lines read from a TCP socket. The receiver reconnects after errors with
+     * a growing delay; a line longer than {@code sluice.streaming.socket.maxLineLength} bytes is
+     * skipped, counted and reported to listeners, and reading goes on.
+     */
     public DStream<String> socketTextStream(String host, int port) {
         return socketTextStream(host, port, StorageLevel.MEMORY_AND_DISK_SER_2);
     }
 
     /** As {@link #socketTextStream(String, int)} with a storage level. */
     public DStream<String> socketTextStream(String host, int port, StorageLevel level) {
-        return receiverStream(new SocketReceiver<>(host, port, SocketReceiver::lines, level));
+        return receiverStream(SocketReceiver.textLines(host, port,
+                conf.getRequired(StreamingConfig.SOCKET_MAX_LINE_LENGTH), level));
     }
 
-    /** A stream of the records {@code converter} reads from a TCP socket's input stream. */
+    /**
+     * A stream of the records {@code converter} reads from a TCP socket's input stream. A record
+     * the converter's iterator fails to produce (an exception other than an I/O error) or
+     * returns as null is skipped, counted and reported to listeners; the receiver keeps going,
+     * and reconnects after I/O errors with a growing delay.
+     */
     public <T> DStream<T> socketStream(String host, int port, Function<InputStream, Iterable<T>> converter,
                                        StorageLevel level) {
         return receiverStream(new SocketReceiver<>(host, port, converter, level));
@@ -638,7 +649,6 @@ public final class StreamingContext implements AutoCloseable {
             runtime.setStateStore(stateStore);
         }
         int concurrentJobs = conf.getRequired(StreamingConfig.CONCURRENT_JOBS);
-        jobScheduler = new JobScheduler(graph, runtime, env.scheduler(), bus, concurrentJobs, this::afterBatch, this::fail);
         List<ReceiverInputDStream<?>> receiverInputs = new ArrayList<>();
         for (InputDStream<?> in : graph.inputs()) {
             if (in instanceof ReceiverInputDStream<?> r) {
@@ -646,9 +656,10 @@ public final class StreamingContext implements AutoCloseable {
             }
         }
         boolean manual = clock instanceof ManualClock;
-        receiverTracker = new ReceiverTracker(receiverInputs, blockStore, tracker,
-                conf.getRequired(StreamingConfig.BLOCK_INTERVAL), !manual,
-                conf.getRequired(StreamingConfig.RECEIVER_RESTART_DELAY), receiverEvents());
+        receiverTracker = new ReceiverTracker(receiverInputs, blockStore, tracker, batchDuration.toMillis(),
+                ReceiverSettings.from(conf, !manual), receiverEvents());
+        jobScheduler = new JobScheduler(graph, runtime, env.scheduler(), bus, receiverTracker.batchListener(),
+                concurrentJobs, this::afterBatch, this::fail);
         jobGenerator = new JobGenerator(clock, batchDuration, graph, tracker, receiverTracker, jobScheduler, this::fail);
         if (checkpointing) {
             checkpointer = new Checkpointer(checkpointStore, env.serializer(), graph, local,
@@ -705,18 +716,18 @@ public final class StreamingContext implements AutoCloseable {
     private ReceiverSupervisor.Events receiverEvents() {
         return new ReceiverSupervisor.Events() {
             @Override
-            public void receiverStarted(int streamId, String name) {
-                bus.post(l -> l.onReceiverStarted(streamId, name));
+            public void receiverStarted(ReceiverInfo info) {
+                bus.post(l -> l.onReceiverStarted(info));
             }
 
             @Override
-            public void receiverError(int streamId, String name, String message, Throwable e) {
-                bus.post(l -> l.onReceiverError(streamId, name, message, e));
+            public void receiverError(ReceiverInfo info) {
+                bus.post(l -> l.onReceiverError(info));
             }
 
             @Override
-            public void receiverStopped(int streamId, String name) {
-                bus.post(l -> l.onReceiverStopped(streamId, name));
+            public void receiverStopped(ReceiverInfo info) {
+                bus.post(l -> l.onReceiverStopped(info));
             }
 
             @Override

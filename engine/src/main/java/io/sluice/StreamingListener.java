@@ -19,15 +19,19 @@ public interface StreamingListener {
     default void onBatchCompleted(BatchInfo batch) {
     }
 
-    /** A receiver started. */
-    default void onReceiverStarted(int streamId, String receiverName) {
+    /** A receiver started ({@code onStart} returned). */
+    default void onReceiverStarted(ReceiverInfo receiverInfo) {
     }
 
-    /** A receiver reported an error or is restarting after one. */
-    default void onReceiverError(int streamId, String receiverName, String message, Throwable error) {
+    /**
+     * A receiver reported an error ({@code reportError}), or failed and is being restarted
+     * (after {@code restart}, an exception from {@code onStart} or from a thread it started);
+     * {@link ReceiverInfo#lastErrorMessage()} says which.
+     */
+    default void onReceiverError(ReceiverInfo receiverInfo) {
     }
 
-    /** A receiver stopped. */
-    default void onReceiverStopped(int streamId, String receiverName) {
+    /** A receiver stopped ({@code onStop} returned), for a restart or for good. */
+    default void onReceiverStopped(ReceiverInfo receiverInfo) {
     }
 }

@@ -100,14 +100,14 @@ class ReceiverRestartTest {
         final CountDownLatch startedLatch = new CountDownLatch(1);
 
         @Override
-        public void onReceiverStarted(int streamId, String receiverName) {
-            started.add(streamId + ":" + receiverName);
+        public void onReceiverStarted(ReceiverInfo info) {
+            started.add(info.streamId() + ":" + info.name());
             startedLatch.countDown();
         }
 
         @Override
-        public void onReceiverError(int streamId, String receiverName, String message, Throwable error) {
-            errors.add(new ErrorEvent(streamId, receiverName, message, error));
+        public void onReceiverError(ReceiverInfo info) {
+            errors.add(new ErrorEvent(info.streamId(), info.name(), info.lastErrorMessage(), info.lastError().orElse(null)));
         }
     }
 
@@ -153,8 +153,8 @@ class ReceiverRestartTest {
             ssc.addStreamingListener(rec);
             ssc.addStreamingListener(new StreamingListener() {
                 @Override
-                public void onReceiverStopped(int streamId, String receiverName) {
-                    stopped.add(receiverName);
+                public void onReceiverStopped(ReceiverInfo info) {
+                    stopped.add(info.name());
                 }
             });
             Map<Long, List<String>> out = collect(ssc.receiverStream(new RestartsItself()));

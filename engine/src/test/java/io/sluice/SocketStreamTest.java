@@ -159,8 +159,8 @@ class SocketStreamTest {
             List<String> errors = new CopyOnWriteArrayList<>();
             ssc.addStreamingListener(new StreamingListener() {
                 @Override
-                public void onReceiverError(int streamId, String receiverName, String message, Throwable error) {
-                    errors.add(message);
+                public void onReceiverError(ReceiverInfo info) {
+                    errors.add(info.lastErrorMessage());
                 }
             });
             ssc.start();
@@ -183,7 +183,7 @@ class SocketStreamTest {
             Map<String, Integer> totals = wordCount(ssc, port);
             ssc.addStreamingListener(new StreamingListener() {
                 @Override
-                public void onReceiverError(int streamId, String receiverName, String message, Throwable error) {
+                public void onReceiverError(ReceiverInfo info) {
                     refused.countDown();
                 }
             });
@@ -205,5 +205,125 @@ class SocketStreamTest {
                 accept.interrupt();
             }
         }
+    }
+
+    @Test
+    void linesOverTheLimitAreSkippedCountedAndReportedAndReadingGoesOn() throws Exception {
+        List<String> lines = List.of("short one", "x".repeat(100), "after it", "y".repeat(5000), "end");
+        List<String> kept = List.of("short one", "after it", "end");
+        try (LineServer server = new LineServer(List.of(lines));
+             StreamingContext ssc = new StreamingContext(conf().set("sluice.streaming.socket.maxLineLength", "16"), BATCH)) {
+            Map<String, Integer> totals = wordCount(ssc, server.port());
+            List<ReceiverInfo> errors = new CopyOnWriteArrayList<>();
+            ssc.addStreamingListener(new StreamingListener() {
+                @Override
+                public void onReceiverError(ReceiverInfo info) {
+                    errors.add(info);
+                }
+            });
+            ssc.start();
+            server.awaitWritten(0);
+            runUntilCounted(ssc, totals, expectedCounts(kept));
+            List<String> messages = errors.stream().map(ReceiverInfo::lastErrorMessage).toList();
+            assertEquals(2, messages.size(), messages.toString());
+            assertTrue(messages.get(0).contains("line of 100 bytes") && messages.get(0).contains("1 line(s) skipped"),
+                    messages.get(0));
+            assertTrue(messages.get(1).contains("line of 5000 bytes") && messages.get(1).contains("2 line(s) skipped"),
+                    messages.get(1));
+            assertTrue(errors.stream().allMatch(ReceiverInfo::active), "the receiver kept running: " + errors);
+        }
+    }
+
+    /** One integer per line; a line that is not a number fails next(), the line "null" gives a null record. */
+    static Iterable<Integer> integers(java.io.InputStream in) {
+        java.io.BufferedReader r = new java.io.BufferedReader(new java.io.InputStreamReader(in, StandardCharsets.UTF_8));
+        return () -> new java.util.Iterator<>() {
+            private String next;
+
+            @Override
+            public boolean hasNext() {
+                if (next == null) {
+                    try {
+                        next = r.readLine();
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                }
+                return next != null;
+            }
+
+            @Override
+            public Integer next() {
+                hasNext();
+                String line = next;
+                next = null;
+                return line.equals("null") ? null : Integer.valueOf(line);
+            }
+        };
+    }
+
+    @Test
+    void malformedRecordsFromAConverterAreCountedAndReportedAndReadingGoesOn() throws Exception {
+        List<String> lines = List.of("1", "2", "oops", "3", "null", "", "4");
+        try (LineServer server = new LineServer(List.of(lines));
+             StreamingContext ssc = new StreamingContext(conf(), BATCH)) {
+            List<Integer> got = new CopyOnWriteArrayList<>();
+            ssc.socketStream("127.0.0.1", server.port(), SocketStreamTest::integers, StorageLevel.MEMORY_ONLY)
+                    .foreachRDD(rdd -> got.addAll(rdd.collect()));
+            List<ReceiverInfo> errors = new CopyOnWriteArrayList<>();
+            ssc.addStreamingListener(new StreamingListener() {
+                @Override
+                public void onReceiverError(ReceiverInfo info) {
+                    errors.add(info);
+                }
+            });
+            ssc.start();
+            server.awaitWritten(0);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (got.size() < 4 && System.nanoTime() < deadline) {
+                Time t = ssc.manualClock().advance(BATCH);
+                assertTrue(ssc.awaitBatchCompletion(t, Duration.ofSeconds(10)));
+                Thread.sleep(5);
+            }
+            assertEquals(List.of(1, 2, 3, 4), got);
+            List<String> messages = errors.stream().map(ReceiverInfo::lastErrorMessage).toList();
+            assertEquals(3, messages.size(), messages.toString());
+            assertTrue(messages.get(0).contains("malformed record") && messages.get(0).contains("oops")
+                    && messages.get(0).contains("1 malformed record(s) so far"), messages.get(0));
+            assertTrue(messages.get(1).contains("null record"), messages.get(1));
+            assertTrue(messages.get(2).contains("3 malformed record(s) so far"), messages.get(2));
+            assertTrue(errors.get(0).lastError().orElseThrow() instanceof NumberFormatException);
+            assertTrue(errors.stream().allMatch(ReceiverInfo::active), "the receiver kept running: " + errors);
+        }
+    }
+
+    @Test
+    void reconnectsWithGrowingDelaysWhileTheServerIsDown() throws Exception {
+        int port;
+        try (ServerSocket probe = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
+            port = probe.getLocalPort();
+        }
+        List<String> messages = new CopyOnWriteArrayList<>();
+        CountDownLatch fiveRefused = new CountDownLatch(5);
+        SluiceConf c = conf().set("sluice.streaming.receiverRestartDelay", "10ms")
+                .set("sluice.streaming.receiver.restartBackoffMultiplier", "4")
+                .set("sluice.streaming.receiver.maxRestartDelay", "400ms");
+        try (StreamingContext ssc = new StreamingContext(c, BATCH)) {
+            wordCount(ssc, port);
+            ssc.addStreamingListener(new StreamingListener() {
+                @Override
+                public void onReceiverError(ReceiverInfo info) {
+                    messages.add(info.lastErrorMessage());
+                    fiveRefused.countDown();
+                }
+            });
+            ssc.start();
+            assertTrue(fiveRefused.await(20, TimeUnit.SECONDS), "five refused connections reported: " + messages);
+        }
+        List<String> firstFive = messages.subList(0, 5);
+        List<String> delays = firstFive.stream()
+                .map(m -> m.replaceAll(".*restarting in (\\d+) ms.*", "$1")).toList();
+        assertEquals(List.of("10", "40", "160", "400", "400"), delays, firstFive.toString());
+        assertTrue(firstFive.stream().allMatch(m -> m.contains("Cannot connect to 127.0.0.1:" + port)), firstFive.toString());
     }
 }

@@ -69,6 +69,68 @@ public final class StreamingConfig {
             "how long a receiver waits before it is started again after restart() or an error",
             "2s", StreamingConfig::parseDuration, d -> !d.isNegative(), "a duration >= 0");
 
+    public static final ConfigKey<Duration> RECEIVER_MAX_RESTART_DELAY = new ConfigKey<>(
+            "sluice.streaming.receiver.maxRestartDelay",
+            "the longest wait before a receiver that keeps failing is started again (restart"
+                    + " delays grow from receiverRestartDelay up to this)", "1min",
+            StreamingConfig::parseDuration, d -> !d.isNegative(), "a duration >= 0");
+
+    public static final ConfigKey<Double> RECEIVER_RESTART_BACKOFF_MULTIPLIER = new ConfigKey<>(
+            "sluice.streaming.receiver.restartBackoffMultiplier",
+            "how much the restart delay grows with each failure in a row", "2.0",
+            Double::parseDouble, d -> d >= 1.0 && !d.isInfinite(), "a number >= 1.0 (1.0: a constant delay)");
+
+    public static final ConfigKey<Duration> RECEIVER_STOP_TIMEOUT = new ConfigKey<>(
+            "sluice.streaming.receiver.stopTimeout",
+            "how long stopping or restarting a receiver waits for its threads to end before it"
+                    + " interrupts them and warns", "10s", StreamingConfig::parseDuration,
+            d -> !d.isNegative(), "a duration >= 0");
+
+    public static final ConfigKey<Long> RECEIVER_MAX_RATE = new ConfigKey<>(
+            "sluice.streaming.receiver.maxRate",
+            "the most records per second each receiver stores (store calls block to keep it);"
+                    + " 0 or negative: no limit", "0", Long::parseLong, n -> true,
+            "an integer (records per second; 0 or negative for no limit)");
+
+    public static final ConfigKey<Boolean> BACKPRESSURE_ENABLED = new ConfigKey<>(
+            "sluice.streaming.backpressure.enabled",
+            "adapt each receiver's rate to how fast batches are processed (PID estimator), never"
+                    + " above receiver.maxRate", "false", StreamingConfig::parseBoolean, b -> true,
+            "true or false");
+
+    public static final ConfigKey<Long> BACKPRESSURE_INITIAL_RATE = new ConfigKey<>(
+            "sluice.streaming.backpressure.initialRate",
+            "with backpressure, the rate receivers start at before the first estimate; defaults"
+                    + " to receiver.maxRate (no limit if that is unset)", null, Long::parseLong,
+            n -> n > 0, "a positive integer (records per second)");
+
+    public static final ConfigKey<Double> BACKPRESSURE_PID_PROPORTIONAL = new ConfigKey<>(
+            "sluice.streaming.backpressure.pid.proportional",
+            "PID estimator: weight of the difference between the current rate and the last"
+                    + " batch's processing rate", "1.0", Double::parseDouble, d -> d >= 0,
+            "a number >= 0");
+
+    public static final ConfigKey<Double> BACKPRESSURE_PID_INTEGRAL = new ConfigKey<>(
+            "sluice.streaming.backpressure.pid.integral",
+            "PID estimator: weight of the accumulated backlog (scheduling delay)", "0.2",
+            Double::parseDouble, d -> d >= 0, "a number >= 0");
+
+    public static final ConfigKey<Double> BACKPRESSURE_PID_DERIVED = new ConfigKey<>(
+            "sluice.streaming.backpressure.pid.derived",
+            "PID estimator: weight of the change of the error", "0.0", Double::parseDouble,
+            d -> d >= 0, "a number >= 0");
+
+    public static final ConfigKey<Double> BACKPRESSURE_PID_MIN_RATE = new ConfigKey<>(
+            "sluice.streaming.backpressure.pid.minRate",
+            "PID estimator: the lowest rate it sets (records per second)", "100",
+            Double::parseDouble, d -> d > 0 && !d.isInfinite(), "a number > 0");
+
+    public static final ConfigKey<Integer> SOCKET_MAX_LINE_LENGTH = new ConfigKey<>(
+            "sluice.streaming.socket.maxLineLength",
+            "the longest line socketTextStream accepts, in bytes; longer lines are dropped,"
+                    + " counted and reported to listeners", "1048576", Integer::parseInt,
+            n -> n >= 1, "an integer >= 1 (bytes)");
+
     public static final ConfigKey<String> KRYO_REGISTRATOR = new ConfigKey<>(
             "sluice.kryo.registrator",
             "class implementing io.sluice.internal.storage.serde.KryoRegistrator that registers"
@@ -92,7 +154,11 @@ public final class StreamingConfig {
     /** All keys, in the order the README documents them. */
     public static final List<ConfigKey<?>> ALL = List.of(MASTER, APP_NAME, BLOCK_INTERVAL, CLOCK,
             CONCURRENT_JOBS, WAL_ENABLE, WAL_DURABILITY, LOCAL_DIR, CHECKPOINT_INTERVAL,
-            CHECKPOINT_RETAINED, RECEIVER_RESTART_DELAY, KRYO_REGISTRATOR, DEFAULT_PARALLELISM,
+            CHECKPOINT_RETAINED, RECEIVER_RESTART_DELAY, RECEIVER_MAX_RESTART_DELAY,
+            RECEIVER_RESTART_BACKOFF_MULTIPLIER, RECEIVER_STOP_TIMEOUT, RECEIVER_MAX_RATE,
+            BACKPRESSURE_ENABLED, BACKPRESSURE_INITIAL_RATE, BACKPRESSURE_PID_PROPORTIONAL,
+            BACKPRESSURE_PID_INTEGRAL, BACKPRESSURE_PID_DERIVED, BACKPRESSURE_PID_MIN_RATE,
+            SOCKET_MAX_LINE_LENGTH, KRYO_REGISTRATOR, DEFAULT_PARALLELISM,
             STATE_BLOCK_CACHE_BYTES, STOP_GRACEFULLY_ON_SHUTDOWN);
 
     /** Parses {@code 200ms}, {@code 10s}, {@code 2min}, {@code 1h}, {@code 1d}, or a plain number of ms. */

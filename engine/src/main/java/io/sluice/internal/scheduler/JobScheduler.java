@@ -45,6 +45,7 @@ public final class JobScheduler {
     private final io.sluice.internal.ContextRuntime runtime;
     private final TaskScheduler tasks;
     private final ListenerBus bus;
+    private final io.sluice.StreamingListener internalListener;
     private final AfterBatch afterBatch;
     private final Consumer<Throwable> onError;
     private final ExecutorService batchRunner;
@@ -56,8 +57,10 @@ public final class JobScheduler {
     private volatile boolean stopped;
 
     public JobScheduler(DStreamGraph graph, io.sluice.internal.ContextRuntime runtime, TaskScheduler tasks,
-                        ListenerBus bus, int concurrentJobs, AfterBatch afterBatch, Consumer<Throwable> onError) {
+                        ListenerBus bus, io.sluice.StreamingListener internalListener, int concurrentJobs,
+                        AfterBatch afterBatch, Consumer<Throwable> onError) {
         this.graph = graph;
+        this.internalListener = internalListener;
         this.runtime = runtime;
         this.tasks = tasks;
         this.bus = bus;
@@ -77,10 +80,24 @@ public final class JobScheduler {
         };
     }
 
+    /**
+     * Tells the engine's own listener (backpressure) synchronously, before the listener bus and
+     * before a batch's completion is signalled, so that a caller of {@link #awaitCompletion}
+     * sees what the batch led to.
+     */
+    private void notifyInternal(java.util.function.Consumer<io.sluice.StreamingListener> event) {
+        try {
+            event.accept(internalListener);
+        } catch (RuntimeException e) {
+            LOG.warn("The engine's batch listener threw: {}", e.toString(), e);
+        }
+    }
+
     /** Queues the jobs of batch {@code time} behind the batches already queued. */
     public void submitJobSet(Time time, List<Job> jobs, long numRecords) {
         long submitted = System.currentTimeMillis();
         BatchInfo info = new BatchInfo(time, numRecords, submitted, -1, -1, Optional.empty());
+        notifyInternal(l -> l.onBatchSubmitted(info));
         bus.post(l -> l.onBatchSubmitted(info));
         try {
             batchRunner.execute(() -> runBatch(time, jobs, numRecords, submitted));
@@ -134,7 +151,9 @@ public final class JobScheduler {
                     time, cause.toString(), cause);
             failure = cause;
             long end = System.currentTimeMillis();
-            bus.post(l -> l.onBatchCompleted(new BatchInfo(time, numRecords, submitted, start, end, Optional.of(cause))));
+            BatchInfo failed = new BatchInfo(time, numRecords, submitted, start, end, Optional.of(cause));
+            notifyInternal(l -> l.onBatchCompleted(failed));
+            bus.post(l -> l.onBatchCompleted(failed));
             synchronized (completionLock) {
                 completionLock.notifyAll();
             }
@@ -144,12 +163,14 @@ public final class JobScheduler {
             io.sluice.internal.shared.BatchContext.set(previousContext);
         }
         long end = System.currentTimeMillis();
+        BatchInfo completed = new BatchInfo(time, numRecords, submitted, start, end, Optional.empty());
+        notifyInternal(l -> l.onBatchCompleted(completed));
         synchronized (completionLock) {
             lastCompletedMs = Math.max(lastCompletedMs, time.milliseconds());
             completionLock.notifyAll();
         }
         LOG.debug("Batch {} completed in {} ms", time, end - start);
-        bus.post(l -> l.onBatchCompleted(new BatchInfo(time, numRecords, submitted, start, end, Optional.empty())));
+        bus.post(l -> l.onBatchCompleted(completed));
     }
 
     /** The latest completed batch time, if any. */
