@@ -49,7 +49,7 @@ class ExactlyOnceRecoveryPropertyTest {
 
     @Test
     void aRecoveredRunCommitsExactlyTheOutputsOfAnUninterruptedOne() {
-        qt().withExamples(14).withShrinkCycles(6).forAll(cases()).checkAssert(c -> {
+        qt().withExamples(10).withShrinkCycles(6).forAll(cases()).checkAssert(c -> {
             Result a;
             Result b;
             try {
