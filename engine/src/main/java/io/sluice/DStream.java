@@ -11,6 +11,7 @@ import io.sluice.internal.dstream.DStreamGraph;
 import io.sluice.internal.dstream.ForEachDStream;
 import io.sluice.internal.dstream.ObjectFileOutput;
 import io.sluice.internal.dstream.TextFileOutput;
+import io.sluice.internal.dstream.TransactionalOutput;
 import io.sluice.internal.dstream.TransformedDStream;
 import io.sluice.internal.dstream.UnionDStream;
 import io.sluice.internal.util.UserCodeException;
@@ -373,11 +374,23 @@ public abstract class DStream<T> {
     }
 
     /**
-     * Sets the interval at which this stream's state is checkpointed. Stateful streams are
-     * snapshotted at every checkpoint of the context; the interval is validated and recorded.
+     * Sets the interval at which this stream is checkpointed, as Spark's {@code checkpoint}: a
+     * multiple of this stream's slide duration. Sluice snapshots all state in one checkpoint of
+     * the context, taken at the smallest interval set on any stream or by {@code
+     * sluice.streaming.checkpoint.interval} (default: 10 batches, at least 10 s, a multiple of
+     * every stateful stream's slide). A recovery re-runs only the batches after the checkpoint it
+     * restores, so at most one interval of batches.
+     *
+     * @throws IllegalArgumentException if {@code interval} is null, shorter than the slide
+     *     duration, or not a multiple of it
+     * @throws IllegalStateException if the context has already started
      */
     public DStream<T> checkpoint(Duration interval) {
         ssc.graph().assertMutable();
+        if (interval == null || interval.isNegative() || interval.isZero()) {
+            throw new IllegalArgumentException("Checkpoint interval must be a positive duration, a multiple of the"
+                    + " slide duration " + slideDuration() + ", got " + interval);
+        }
         if (interval.compareTo(slideDuration()) < 0) {
             throw new IllegalArgumentException("Checkpoint interval " + interval + " is shorter than the slide duration "
                     + slideDuration() + ": use a multiple of the slide, at least one slide");
@@ -434,6 +447,29 @@ public abstract class DStream<T> {
     /** Runs {@code f} on the RDD and the time of every batch, on the job thread. */
     public void foreachRDD(VoidFunction2<RDD<T>, Time> f) {
         new ForEachDStream<>(this, f).register();
+    }
+
+    /**
+     * Outputs every batch through a {@link TransactionalSink}, exactly once across crashes and
+     * recoveries (DESIGN.md I6): for batch time {@code t} the sink is asked whether {@code t} is
+     * already committed (a batch re-run after recovery whose commit happened before the crash is
+     * then skipped); if not, the batch is written and committed. The batch counts as completed
+     * only after the commit returned, so a crash before it makes the recovery write again,
+     * replacing the uncommitted attempt. See {@link TransactionalSink} for the full argument and
+     * what a sink must guarantee; {@link TransactionalFileSink} is a ready-made one.
+     *
+     * <p>Cost: the sink's; one extra {@code alreadyCommitted} check per batch.
+     *
+     * <pre>{@code
+     * wordCounts.foreachRDDTransactional(new TransactionalFileSink<>("hdfs:///out/counts", ssc.hadoopConfiguration()));
+     * }</pre>
+     *
+     * @throws IllegalArgumentException if {@code sink} is null
+     * @throws IllegalStateException if the context has already started
+     */
+    public void foreachRDDTransactional(TransactionalSink<T> sink) {
+        TransactionalOutput<T> out = new TransactionalOutput<>(sink);
+        foreachRDD((rdd, time) -> out.output(rdd, time));
     }
 
     /**

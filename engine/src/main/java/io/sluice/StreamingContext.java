@@ -678,7 +678,9 @@ public final class StreamingContext implements AutoCloseable {
             jobScheduler.markCompleted(cpTime);
             resumeDirectInputs(true);
             graph.inputs().forEach(InputDStream::start);
-            jobGenerator.startRecovered(cpTime);
+            jobGenerator.startRecovered(cpTime,
+                    conf.getRequired(StreamingConfig.RECOVERY_DOWN_TIME_BATCHES).equals("skip"),
+                    conf.getRequired(StreamingConfig.RECOVERY_MAX_DOWN_TIME_BATCHES));
             receiverTracker.start();
         } else {
             Time zero = jobGenerator.freshZeroTime();
@@ -704,13 +706,8 @@ public final class StreamingContext implements AutoCloseable {
     }
 
     private Duration checkpointInterval() {
-        Optional<Duration> set = conf.get(StreamingConfig.CHECKPOINT_INTERVAL);
-        if (set.isPresent()) {
-            return set.get();
-        }
-        long b = batchDuration.toMillis();
-        long ms = Math.max(10 * b, 10_000);
-        return Duration.ofMillis((ms + b - 1) / b * b);
+        return io.sluice.internal.recovery.CheckpointInterval.of(conf.get(StreamingConfig.CHECKPOINT_INTERVAL),
+                batchDuration, graph);
     }
 
     private ReceiverSupervisor.Events receiverEvents() {

@@ -151,6 +151,20 @@ public final class StreamingConfig {
             "on JVM shutdown (SIGTERM), finish the data already received before exiting", "false",
             StreamingConfig::parseBoolean, b -> true, "true or false");
 
+    public static final ConfigKey<String> RECOVERY_DOWN_TIME_BATCHES = new ConfigKey<>(
+            "sluice.streaming.recovery.downTimeBatches",
+            "what a recovery does with the batch times that passed while the application was down:"
+                    + " generate them (as Spark does, at most maxDownTimeBatches) or skip them (the data"
+                    + " received meanwhile goes into the next batch)", "generate",
+            s -> s.toLowerCase(Locale.ROOT), s -> s.equals("generate") || s.equals("skip"),
+            "generate or skip");
+
+    public static final ConfigKey<Integer> RECOVERY_MAX_DOWN_TIME_BATCHES = new ConfigKey<>(
+            "sluice.streaming.recovery.maxDownTimeBatches",
+            "with downTimeBatches=generate, at most this many of the latest down-time batch times"
+                    + " are generated; earlier ones are skipped with a warning", "100", Integer::parseInt,
+            n -> n >= 0, "an integer >= 0");
+
     /** All keys, in the order the README documents them. */
     public static final List<ConfigKey<?>> ALL = List.of(MASTER, APP_NAME, BLOCK_INTERVAL, CLOCK,
             CONCURRENT_JOBS, WAL_ENABLE, WAL_DURABILITY, LOCAL_DIR, CHECKPOINT_INTERVAL,
@@ -159,7 +173,8 @@ public final class StreamingConfig {
             BACKPRESSURE_ENABLED, BACKPRESSURE_INITIAL_RATE, BACKPRESSURE_PID_PROPORTIONAL,
             BACKPRESSURE_PID_INTEGRAL, BACKPRESSURE_PID_DERIVED, BACKPRESSURE_PID_MIN_RATE,
             SOCKET_MAX_LINE_LENGTH, KRYO_REGISTRATOR, DEFAULT_PARALLELISM,
-            STATE_BLOCK_CACHE_BYTES, STOP_GRACEFULLY_ON_SHUTDOWN);
+            STATE_BLOCK_CACHE_BYTES, STOP_GRACEFULLY_ON_SHUTDOWN, RECOVERY_DOWN_TIME_BATCHES,
+            RECOVERY_MAX_DOWN_TIME_BATCHES);
 
     /** Parses {@code 200ms}, {@code 10s}, {@code 2min}, {@code 1h}, {@code 1d}, or a plain number of ms. */
     public static Duration parseDuration(String s) {

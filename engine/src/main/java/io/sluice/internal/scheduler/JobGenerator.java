@@ -74,6 +74,23 @@ public final class JobGenerator {
      * allocation, then the batch times that passed while down, then starts the timer.
      */
     public void startRecovered(Time checkpointTime) {
+        startRecovered(checkpointTime, false, Integer.MAX_VALUE);
+    }
+
+    /**
+     * Re-generates the batches after checkpoint {@code checkpointTime} whose allocation was
+     * logged, then handles the batch times that passed while the application was down, then
+     * starts the timer at the first batch time after now.
+     *
+     * <p>Down time: with {@code skipDownTime} no batch is generated for it, and the blocks
+     * received but not allocated go into the timer's first batch; else the latest
+     * {@code maxDownTimeBatches} of those times are generated, one batch each, and any earlier
+     * ones skipped with a warning. Either way the timer never starts in the past, so it does not
+     * generate an outage's batches in a tight loop. Skipped times never run: stateful operators
+     * go from the batch before the gap to the one after it, and windows with an inverse subtract
+     * from the window they last computed (see ReducedWindowedDStream).
+     */
+    public void startRecovered(Time checkpointTime, boolean skipDownTime, int maxDownTimeBatches) {
         long last = checkpointTime.milliseconds();
         List<Long> rerun = tracker.allocatedTimes();
         for (long t : rerun) {
@@ -84,15 +101,22 @@ public final class JobGenerator {
         }
         long now = clock.getTimeMillis();
         long downUntil = Math.floorDiv(now, batchMs) * batchMs;
-        int down = 0;
-        for (long t = last + batchMs; t <= downUntil; t += batchMs) {
+        long downTimes = Math.max(0, (downUntil - last) / batchMs);
+        long generated = skipDownTime ? 0 : Math.min(downTimes, maxDownTimeBatches);
+        if (generated < downTimes) {
+            long firstSkipped = last + batchMs;
+            long lastSkipped = downUntil - generated * batchMs;
+            LOG.warn("{} batch times passed while the application was down; skipping {} of them ({} .. {} ms)"
+                            + " per sluice.streaming.recovery.downTimeBatches={} and maxDownTimeBatches={}: the data"
+                            + " received meanwhile goes into the next batch", downTimes, downTimes - generated,
+                    firstSkipped, lastSkipped, skipDownTime ? "skip" : "generate", maxDownTimeBatches);
+        }
+        for (long t = downUntil - (generated - 1) * batchMs; generated > 0 && t <= downUntil; t += batchMs) {
             generateJobs(new Time(t));
-            last = t;
-            down++;
         }
         LOG.info("Recovered after checkpoint {}: re-running {} logged batches and {} batches of down time",
-                checkpointTime, rerun.size(), down);
-        startTimer(last + batchMs);
+                checkpointTime, rerun.size(), generated);
+        startTimer(Math.max(last, downUntil) + batchMs);
     }
 
     private void startTimer(long firstTimeMs) {

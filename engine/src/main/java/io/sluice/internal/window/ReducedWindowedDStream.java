@@ -9,9 +9,11 @@ import io.sluice.function.Function;
 import io.sluice.function.Function2;
 import io.sluice.internal.scheduler.StageBoundary;
 import io.sluice.internal.scheduler.TaskScheduler;
+import io.sluice.internal.state.StateKeys;
 import io.sluice.internal.storage.serde.Serializer;
 import io.sluice.internal.storage.state.StateTable;
 import io.sluice.internal.util.UserCodeException;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -37,12 +39,20 @@ import java.util.Set;
  * <pre>
  *   'B' batchTime(8) partition(4) key  -> the batch's reduced value of the key
  *   'W' partition(4) key               -> the window's current value of the key
+ *   'L' partition(4)                   -> the slide time 'W' is as of (8 bytes)
  * </pre>
  * At every batch, {@link #applyBatch} reduces the parent's batch by key and writes its
  * partials; at every slide time t it then updates 'W' from the partials of the batches that
  * entered ({@code (max(t - s, t - w), t]}) and left ({@code (t - s - w, min(t - s, t - w)]}) the
  * window, applies the filter, and deletes every partial of a batch at or before {@code t - w}. Each step of a batch is applied once and in batch order; a
  * re-run batch after recovery starts from the snapshot of the checkpoint before it.
+ *
+ * <p>Slide times can be missing: with {@code sluice.streaming.recovery.downTimeBatches=skip} (or
+ * past {@code maxDownTimeBatches}) the batch times of an outage never run. So the previous
+ * window is not assumed to end at {@code t - s} but at the slide time 'L' records: entering is
+ * then {@code (max(L, t - w), t]} and leaving {@code (L - w, min(L, t - w)]}; partials of batches
+ * after {@code L} that are already out of the window at {@code t} never entered it and are only
+ * deleted. Without 'L' (the first slide) the previous window ends at {@code t - s}, as before.
  *
  * <p>A key whose window value was filtered out is not brought back by its leaving values:
  * as in Spark, it comes back only with new values.
@@ -51,6 +61,7 @@ public final class ReducedWindowedDStream<K, V> extends io.sluice.internal.state
     public static final String KIND = "reduceByKeyAndWindow";
     private static final byte BATCH = 'B';
     private static final byte WINDOW = 'W';
+    private static final byte LAST_SLIDE = 'L';
 
     private final DStream<Tuple2<K, V>> parent;
     private final Function2<V, V, V> reduceFunc;
@@ -144,17 +155,21 @@ public final class ReducedWindowedDStream<K, V> extends io.sluice.internal.state
         long step = parent.slideDuration().toMillis();
         long w = window.toMillis();
         long s = slide.toMillis();
+        byte[] lastSlideKey = StateKeys.prefix(LAST_SLIDE, p);
+        byte[] lastSlideBytes = table.get(lastSlideKey);
+        // The slide time of the previous window: t - s unless slide times were skipped.
+        long prev = lastSlideBytes == null ? t - s : ByteBuffer.wrap(lastSlideBytes).getLong();
         Map<K, V> entering = new HashMap<>();
         Map<K, V> leaving = new HashMap<>();
         List<byte[]> leavingKeys = new ArrayList<>();
-        // Entering: in the window (t - w, t] but not in the previous one (t - s - w, t - s].
-        for (long bt = Math.max(t - s, t - w) + step; bt <= t; bt += step) {
+        // Entering: in the window (t - w, t] but not in the previous one (prev - w, prev].
+        for (long bt = Math.max(prev, t - w) + step; bt <= t; bt += step) {
             readPartials(table, ser, bt, p, entering, null);
         }
-        // Leaving: in the previous window but not in this one. With a slide longer than the
-        // window, batches in (t - s, t - w] were in neither: their partials are only deleted.
-        for (long bt = t - w - s + step; bt <= t - w; bt += step) {
-            readPartials(table, ser, bt, p, bt <= t - s ? leaving : null, leavingKeys);
+        // Leaving: in the previous window but not in this one. Batches in (prev, t - w] (a slide
+        // longer than the window, or skipped slide times) were in neither: only deleted.
+        for (long bt = prev - w + step; bt <= t - w; bt += step) {
+            readPartials(table, ser, bt, p, bt <= prev ? leaving : null, leavingKeys);
         }
         Set<K> keys = new HashSet<>(entering.keySet());
         keys.addAll(leaving.keySet());
@@ -186,6 +201,7 @@ public final class ReducedWindowedDStream<K, V> extends io.sluice.internal.state
             for (byte[] k : leavingKeys) {
                 batch.delete(k);
             }
+            batch.put(lastSlideKey, ByteBuffer.allocate(Long.BYTES).putLong(t).array());
             batch.commit();
         }
         return null;
