@@ -89,11 +89,17 @@ public final class StreamingConfig {
             "on JVM shutdown (SIGTERM), finish the data already received before exiting", "false",
             StreamingConfig::parseBoolean, b -> true, "true or false");
 
+    public static final ConfigKey<Duration> FILESTREAM_MIN_REMEMBER = new ConfigKey<>(
+            "sluice.streaming.fileStream.minRememberDuration",
+            "how far back (by modification time) a file stream looks for new files, rounded up to"
+                    + " whole batches; a file older than this when it appears is not read", "60s",
+            StreamingConfig::parseDuration, d -> d.toMillis() > 0, "a positive duration such as 60s");
+
     /** All keys, in the order the README documents them. */
     public static final List<ConfigKey<?>> ALL = List.of(MASTER, APP_NAME, BLOCK_INTERVAL, CLOCK,
             CONCURRENT_JOBS, WAL_ENABLE, WAL_DURABILITY, LOCAL_DIR, CHECKPOINT_INTERVAL,
             CHECKPOINT_RETAINED, RECEIVER_RESTART_DELAY, KRYO_REGISTRATOR, DEFAULT_PARALLELISM,
-            STATE_BLOCK_CACHE_BYTES, STOP_GRACEFULLY_ON_SHUTDOWN);
+            STATE_BLOCK_CACHE_BYTES, STOP_GRACEFULLY_ON_SHUTDOWN, FILESTREAM_MIN_REMEMBER);
 
     /** Parses {@code 200ms}, {@code 10s}, {@code 2min}, {@code 1h}, {@code 1d}, or a plain number of ms. */
     public static Duration parseDuration(String s) {
