@@ -884,6 +884,10 @@ public final class StreamingContext implements AutoCloseable {
         Time zero = graph.zeroTime().orElseThrow();
         if (checkpointer != null && checkpointer.isDue(time, zero)) {
             checkpointer.checkpoint(time, zero, stateStore, tracker, blockStore);
+        } else if (checkpointer == null && tracker != null) {
+            // Nothing is recovered without a checkpoint directory: the allocations (with the
+            // direct inputs' plans and positions) of batches no window reaches back to can go.
+            tracker.cleanupUpTo(time.milliseconds() - graph.maxInputRememberDuration().toMillis());
         }
     }
 

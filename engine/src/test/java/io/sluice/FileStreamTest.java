@@ -263,6 +263,24 @@ class FileStreamTest {
     }
 
     @Test
+    void withoutACheckpointOnlyTheAllocationsWindowsNeedAreKept() throws Exception {
+        try (StreamingContext ssc = context(conf("local[2]"))) {
+            DStream<String> lines = ssc.textFileStream(in);
+            collectSorted(lines.window(Duration.ofSeconds(3)));
+            ssc.start();
+            for (int i = 1; i <= 12; i++) {
+                drops.moveIn("f" + i + ".txt", BASE + i * 1000L - 500, "l" + i);
+                step(ssc);
+            }
+            // Plans (and the positions logged with them) of old batches are dropped, not kept forever.
+            List<Long> kept = ssc.runtime().tracker().allocatedTimes();
+            assertTrue(kept.size() <= 4 && kept.contains(BASE + 12_000), "allocations kept: " + kept);
+        }
+        // The window still sees its three batches.
+        assertEquals(List.of("l10", "l11", "l12"), OUT.get(BASE + 12_000));
+    }
+
+    @Test
     void aMissingDirectoryOrAGlobMatchingNothingFailsTheStartNamingIt() {
         for (String bad : List.of(in + "/missing", in + "/nothing-*")) {
             StreamingContext ssc = context(conf("local[1]"));
