@@ -9,6 +9,7 @@ import io.sluice.internal.checkpoint.HadoopCheckpointStore;
 import io.sluice.internal.config.StreamingConfig;
 import io.sluice.internal.dstream.DStreamGraph;
 import io.sluice.internal.dstream.DirectInputDStream;
+import io.sluice.internal.dstream.FileInputDStream;
 import io.sluice.internal.dstream.InputDStream;
 import io.sluice.internal.dstream.ObjectFileRDD;
 import io.sluice.internal.dstream.QueueInputDStream;
@@ -378,6 +379,156 @@ public final class StreamingContext implements AutoCloseable {
         return new RateInputDStream(this, rowsPerSecond, numPartitions);
     }
 
+    // ---------------------------------------------------------------- file streams
+
+    /**
+     * A stream of the lines (UTF-8, without line terminators) of the files that appear in
+     * {@code directory}, on any Hadoop filesystem ({@code file://} or a plain local path,
+     * {@code hdfs://}, ...), as Spark's {@code textFileStream}: {@link #fileStream(String, Class,
+     * Class, Class)} with {@code TextInputFormat}, keeping the values. Files present when the
+     * stream starts are ignored.
+     *
+     * <p>Semantics, in short (details in {@link #fileStream(String, Class, Class, Class,
+     * Function, boolean, Configuration)}): files must be <em>moved</em> into the directory
+     * atomically, with the modification time they were written with, and not change afterwards;
+     * each is read once, by the first batch whose time is at or after its modification time.
+     * Names starting with {@code .} or {@code _} or ending with {@code ._COPYING_} or
+     * {@code .tmp} are ignored, and so are files whose modification time is older than
+     * {@code sluice.streaming.fileStream.minRememberDuration} (60 s) when they appear. With a
+     * checkpoint directory, recovery neither skips nor re-reads a file, including files moved in
+     * while the application was down. No receiver thread is used.
+     *
+     * <pre>{@code
+     * ssc.textFileStream("hdfs://namenode:8020/logs/incoming")
+     *    .flatMap(line -> Arrays.asList(line.split(" ")).iterator())
+     *    .countByValue()
+     *    .print();
+     * }</pre>
+     *
+     * @throws IllegalArgumentException if {@code directory} is empty
+     * @throws SluiceException (from {@link #start()}) naming the directory if it does not exist
+     *     or a glob matches no directory
+     */
+    public DStream<String> textFileStream(String directory) {
+        return fileStream(directory, null, true);
+    }
+
+    /**
+     * As {@link #textFileStream(String)}, reading only the files {@code filter} accepts (in
+     * addition to the hidden and temporary names always ignored), and with
+     * {@code newFilesOnly = false} also the files already in the directory at the start whose
+     * modification time is within the remember window. The shape of Spark's
+     * {@code fileStream(directory, filter, newFilesOnly)} with {@code TextInputFormat}.
+     *
+     * @param filter accepts the paths to read; null accepts every file
+     */
+    public DStream<String> fileStream(String directory, Function<org.apache.hadoop.fs.Path, Boolean> filter,
+                                      boolean newFilesOnly) {
+        return new FileInputDStream<org.apache.hadoop.io.LongWritable, org.apache.hadoop.io.Text, String>(this,
+                directory, org.apache.hadoop.mapreduce.lib.input.TextInputFormat.class, filter, newFilesOnly, null,
+                (k, v, c) -> v.toString());
+    }
+
+    /**
+     * A stream of the key-value pairs that the new-API Hadoop input format {@code fClass} reads
+     * from the files that appear in {@code directory}, as Spark's
+     * {@code fileStream(directory, kClass, vClass, fClass)}: new files only, no filter beyond
+     * the hidden and temporary names, the context's {@link #hadoopConfiguration()}.
+     *
+     * <p>Keys and values that are Hadoop {@code Writable}s are copied per record (readers
+     * reuse their objects, so an uncopied record would change under a collect, a shuffle or a
+     * window); for text, {@link #textFileStream(String)} avoids the copy.
+     *
+     * @throws IllegalArgumentException if {@code directory} is empty or {@code fClass} null
+     */
+    public <K, V, F extends org.apache.hadoop.mapreduce.InputFormat<K, V>> PairDStream<K, V> fileStream(
+            String directory, Class<K> kClass, Class<V> vClass, Class<F> fClass) {
+        return fileStream(directory, kClass, vClass, fClass, null, true);
+    }
+
+    /** As {@link #fileStream(String, Class, Class, Class)} with a filter and {@code newFilesOnly}. */
+    public <K, V, F extends org.apache.hadoop.mapreduce.InputFormat<K, V>> PairDStream<K, V> fileStream(
+            String directory, Class<K> kClass, Class<V> vClass, Class<F> fClass,
+            Function<org.apache.hadoop.fs.Path, Boolean> filter, boolean newFilesOnly) {
+        return fileStream(directory, kClass, vClass, fClass, filter, newFilesOnly, null);
+    }
+
+    /**
+     * The general file stream, as Spark's
+     * {@code fileStream(directory, kClass, vClass, fClass, filter, newFilesOnly, conf)}.
+     *
+     * <h2>Which files are read</h2>
+     * Every batch lists {@code directory} once (a glob such as {@code /in/*} lists every
+     * directory it matches; subdirectories are not descended into). Batch t reads each file that
+     * is not hidden or temporary (names starting with {@code .} or {@code _}, ending with
+     * {@code ._COPYING_} or {@code .tmp}), that {@code filter} accepts, that no earlier batch
+     * read, and whose modification time m satisfies {@code threshold < m <= t}: the threshold is
+     * {@code t - R}, R being {@code sluice.streaming.fileStream.minRememberDuration} (default
+     * 60 s) rounded up to whole batches, and with {@code newFilesOnly} at least the stream's zero
+     * time (its start, rounded down to a batch boundary), so files written before the start are
+     * ignored. A file with {@code m > t} is read by a later batch. Hence, as in Spark:
+     * <ul>
+     *   <li>write files elsewhere and <em>move</em> (rename) them into the directory, on the same
+     *       filesystem; a rename keeps the modification time, a file written in place could be
+     *       read half-written;</li>
+     *   <li>a file must not change once moved: a re-run batch checks each file's length and fails
+     *       naming the file if it vanished or changed;</li>
+     *   <li>a file moved in more than R after it was last modified is never read (raise
+     *       {@code minRememberDuration}, or touch the file with {@code FileSystem.setTimes}).</li>
+     * </ul>
+     *
+     * <h2>Recovery</h2>
+     * The set of files read within the window is the stream's position, logged with every
+     * batch's plan and kept in every checkpoint: a re-run batch reads the files of its first run,
+     * and the batches of the time the application was down read the files moved in meanwhile,
+     * each file once.
+     *
+     * <h2>Cost</h2>
+     * One directory listing per batch on the job generator's thread, plus a status call and the
+     * format's split computation per new file; one partition per split, so a file larger than the
+     * split size (the filesystem's block size, or
+     * {@code mapreduce.input.fileinputformat.split.maxsize}) is read in parallel.
+     *
+     * @param filter accepts the paths to read; null accepts every file
+     * @param conf the Hadoop configuration to list and read with; null for {@link #hadoopConfiguration()}
+     * @throws IllegalArgumentException if {@code directory} is empty or {@code fClass} null
+     * @throws IllegalStateException if the context has started
+     */
+    public <K, V, F extends org.apache.hadoop.mapreduce.InputFormat<K, V>> PairDStream<K, V> fileStream(
+            String directory, Class<K> kClass, Class<V> vClass, Class<F> fClass,
+            Function<org.apache.hadoop.fs.Path, Boolean> filter, boolean newFilesOnly, Configuration conf) {
+        FileInputDStream<K, V, Tuple2<K, V>> in = new FileInputDStream<>(this, directory, fClass, filter,
+                newFilesOnly, conf, (k, v, c) -> new Tuple2<>(copyWritable(k, c), copyWritable(v, c)));
+        return PairDStream.fromDStream(in);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <X> X copyWritable(X x, Configuration conf) {
+        if (x instanceof org.apache.hadoop.io.Writable w && !(x instanceof org.apache.hadoop.io.NullWritable)) {
+            return (X) org.apache.hadoop.io.WritableUtils.clone(w, conf);
+        }
+        return x;
+    }
+
+    /**
+     * A stream of the fixed-length binary records of the files that appear in
+     * {@code directory}, as Spark's {@code binaryRecordsStream}: every file is cut into records of
+     * {@code recordLength} bytes (a file whose length is not a multiple fails its batch). Same
+     * file semantics as {@link #textFileStream(String)}.
+     *
+     * @throws IllegalArgumentException if {@code recordLength} is not positive
+     */
+    public DStream<byte[]> binaryRecordsStream(String directory, int recordLength) {
+        if (recordLength <= 0) {
+            throw new IllegalArgumentException("recordLength must be > 0, got " + recordLength);
+        }
+        Configuration c = new Configuration(hadoopConf);
+        org.apache.hadoop.mapreduce.lib.input.FixedLengthInputFormat.setRecordLength(c, recordLength);
+        return new FileInputDStream<org.apache.hadoop.io.LongWritable, org.apache.hadoop.io.BytesWritable, byte[]>(
+                this, directory, org.apache.hadoop.mapreduce.lib.input.FixedLengthInputFormat.class, null, true, c,
+                (k, v, cf) -> v.copyBytes());
+    }
+
     /**
      * A stream of the RDDs pushed into {@code queue}, one per batch. The queue's contents are
      * not recovered from checkpoints (a warning is logged when a checkpoint directory is set).
@@ -741,6 +892,10 @@ public final class StreamingContext implements AutoCloseable {
         Time zero = graph.zeroTime().orElseThrow();
         if (checkpointer != null && checkpointer.isDue(time, zero)) {
             checkpointer.checkpoint(time, zero, stateStore, tracker, blockStore);
+        } else if (checkpointer == null && tracker != null) {
+            // Nothing is recovered without a checkpoint directory: the allocations (with the
+            // direct inputs' plans and positions) of batches no window reaches back to can go.
+            tracker.cleanupUpTo(time.milliseconds() - graph.maxInputRememberDuration().toMillis());
         }
     }
 

@@ -165,6 +165,12 @@ public final class StreamingConfig {
                     + " are generated; earlier ones are skipped with a warning", "100", Integer::parseInt,
             n -> n >= 0, "an integer >= 0");
 
+    public static final ConfigKey<Duration> FILESTREAM_MIN_REMEMBER = new ConfigKey<>(
+            "sluice.streaming.fileStream.minRememberDuration",
+            "how far back (by modification time) a file stream looks for new files, rounded up to"
+                    + " whole batches; a file older than this when it appears is not read", "60s",
+            StreamingConfig::parseDuration, d -> d.toMillis() > 0, "a positive duration such as 60s");
+
     /** All keys, in the order the README documents them. */
     public static final List<ConfigKey<?>> ALL = List.of(MASTER, APP_NAME, BLOCK_INTERVAL, CLOCK,
             CONCURRENT_JOBS, WAL_ENABLE, WAL_DURABILITY, LOCAL_DIR, CHECKPOINT_INTERVAL,
@@ -174,7 +180,7 @@ public final class StreamingConfig {
             BACKPRESSURE_PID_INTEGRAL, BACKPRESSURE_PID_DERIVED, BACKPRESSURE_PID_MIN_RATE,
             SOCKET_MAX_LINE_LENGTH, KRYO_REGISTRATOR, DEFAULT_PARALLELISM,
             STATE_BLOCK_CACHE_BYTES, STOP_GRACEFULLY_ON_SHUTDOWN, RECOVERY_DOWN_TIME_BATCHES,
-            RECOVERY_MAX_DOWN_TIME_BATCHES);
+            RECOVERY_MAX_DOWN_TIME_BATCHES, FILESTREAM_MIN_REMEMBER);
 
     /** Parses {@code 200ms}, {@code 10s}, {@code 2min}, {@code 1h}, {@code 1d}, or a plain number of ms. */
     public static Duration parseDuration(String s) {
