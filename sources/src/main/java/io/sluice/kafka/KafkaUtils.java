@@ -4,6 +4,8 @@ import io.sluice.DStream;
 import io.sluice.RDD;
 import io.sluice.StreamingContext;
 import io.sluice.internal.kafka.DirectKafkaInputDStream;
+import io.sluice.internal.rdd.CachedRDD;
+import io.sluice.internal.rdd.MapPartitionsRDD;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -70,8 +72,10 @@ public final class KafkaUtils {
             if (r instanceof HasOffsetRanges h) {
                 return h.offsetRanges();
             }
+            // Only steps that keep partition i computed from partition i of their parent.
             List<RDD<?>> deps = new ArrayList<>(r.dependencies());
-            if (deps.size() != 1 || deps.get(0).getNumPartitions() != r.getNumPartitions()) {
+            if (!(r instanceof MapPartitionsRDD<?, ?> || r instanceof CachedRDD<?>) || deps.size() != 1
+                    || deps.get(0).getNumPartitions() != r.getNumPartitions()) {
                 throw new IllegalArgumentException("RDD " + rdd + " is not derived from a direct Kafka stream's RDD"
                         + " through narrow one-to-one steps: take the offset ranges from the stream's own RDD, in"
                         + " foreachRDD or transform before any shuffle or union");
