@@ -63,6 +63,8 @@ public final class DirectKafkaInputDStream<K, V>
     private Consumer<K, V> consumer;
     private Map<TopicPartition, Long> next;
     private boolean stopped;
+    /** Asynchronous commits sent and not yet answered (callbacks run on the same thread). */
+    private int inFlight;
 
     private record PendingCommit(OffsetRange[] ranges, OffsetCommitCallback callback) {
     }
@@ -116,11 +118,13 @@ public final class DirectKafkaInputDStream<K, V>
             }
             commitPending();
             Set<TopicPartition> parts = partitions();
-            for (TopicPartition tp : next.keySet()) {
+            for (var it = next.keySet().iterator(); it.hasNext(); ) {
+                TopicPartition tp = it.next();
                 if (!parts.contains(tp)) {
-                    throw new SluiceException("Partition [" + tp + "] that Kafka stream " + id() + " reads no longer"
-                            + " exists on the cluster at [" + servers() + "] (topic deleted?): recreating a topic"
-                            + " restarts its offsets, so start from a fresh checkpoint directory to read it again");
+                    // A topic that no longer matches the pattern, or was deleted: nothing more to read there.
+                    LOG.info("Kafka stream {} no longer reads {} (not named by {} any more) after offset {}", id(), tp,
+                            strategy, next.get(tp));
+                    it.remove();
                 }
             }
             Map<TopicPartition, Long> begin;
@@ -263,15 +267,18 @@ public final class DirectKafkaInputDStream<K, V>
         }
         try {
             if (!merged.isEmpty()) {
+                inFlight++;
                 consumer.commitAsync(merged, (offsets, error) -> {
+                    inFlight--;
                     if (error != null) {
                         LOG.warn("Kafka stream {}: committing offsets {} failed: {}", id(), offsets, error.toString());
                     }
                     callbacks.forEach(cb -> cb.onComplete(offsets, error));
                 });
             }
-            if (!consumer.assignment().isEmpty()) {
-                // Completes earlier asynchronous commits and runs their callbacks; nothing is fetched.
+            if (inFlight > 0 && !consumer.assignment().isEmpty()) {
+                // Completes earlier asynchronous commits and runs their callbacks; the partitions are
+                // paused, so nothing is fetched.
                 consumer.poll(Duration.ZERO);
             }
         } catch (KafkaException e) {
@@ -336,6 +343,9 @@ public final class DirectKafkaInputDStream<K, V>
         if (!consumer.assignment().equals(parts)) {
             consumer.assign(parts);
             consumer.pause(parts);
+            // A position for each partition, so that a poll (which only completes commits) never
+            // resets offsets or looks up committed ones; it never fetches from there.
+            parts.forEach(tp -> consumer.seek(tp, 0));
         }
         return parts;
     }
