@@ -69,6 +69,12 @@ public final class DirectKafkaInputDStream<K, V>
     private record PendingCommit(OffsetRange[] ranges, OffsetCommitCallback callback) {
     }
 
+    /**
+     * A stream of {@code ssc} reading what {@code strategy} names. Nothing is contacted before the
+     * context starts. Users call {@link io.sluice.kafka.KafkaUtils#createDirectStream} instead.
+     *
+     * @throws NullPointerException if a strategy is null
+     */
     public DirectKafkaInputDStream(StreamingContext ssc, LocationStrategy locations, ConsumerStrategy<K, V> strategy) {
         super(ssc);
         this.locations = Objects.requireNonNull(locations, "locationStrategy");
