@@ -380,4 +380,66 @@ class ReceiverTrackerTest {
             assertTrue(err.active(), "reportError does not stop the receiver");
         }
     }
+
+    /** Stores one block (opening the write-ahead log), then lists the threads of its own thread group. */
+    static final class ListsItsThreadGroup extends Receiver<String> {
+        private static final long serialVersionUID = 1L;
+        final CountDownLatch listed = new CountDownLatch(1);
+        final List<String> groupThreads = new CopyOnWriteArrayList<>();
+
+        ListsItsThreadGroup() {
+            super(StorageLevel.MEMORY_ONLY);
+        }
+
+        @Override
+        public void onStart() {
+            Thread t = new Thread(() -> {
+                store(List.of("a", "b"));
+                store(List.of("c"));
+                ThreadGroup g = Thread.currentThread().getThreadGroup();
+                Thread[] all = new Thread[g.activeCount() + 16];
+                int n = g.enumerate(all, true);
+                for (int i = 0; i < n; i++) {
+                    groupThreads.add(all[i].getName());
+                }
+                listed.countDown();
+                while (!isStopped()) {
+                    try {
+                        Thread.sleep(5);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            }, "own-worker");
+            t.setDaemon(true);
+            t.start();
+        }
+
+        @Override
+        public void onStop() {
+        }
+    }
+
+    /**
+     * The write-ahead log and the tracker log may start background threads when a receiver's
+     * store first touches them. Those must not count as the receiver's threads (a restart would
+     * wait for them, then interrupt them), so the durable write runs outside the receiver's
+     * thread group.
+     */
+    @Test
+    void threadsStartedByTheStorePathAreNotTheReceivers(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        ListsItsThreadGroup r = new ListsItsThreadGroup();
+        try (StreamingContext ssc = new StreamingContext(conf("local[2]")
+                .set("sluice.streaming.writeAheadLog.durability", "process"), BATCH)) {
+            ssc.checkpoint(dir.toString());
+            Map<Long, List<String>> out = collect(ssc.receiverStream(r));
+            ssc.start();
+            assertTrue(r.listed.await(20, TimeUnit.SECONDS));
+            Time t = nextBatch(ssc);
+            assertEquals(List.of("a", "b", "c"), out.get(t.milliseconds()));
+        }
+        Set<String> allowed = Set.of("own-worker", "sluice-receiver-0");
+        assertTrue(allowed.containsAll(r.groupThreads), "only the receiver's own threads: " + r.groupThreads);
+    }
 }
