@@ -233,8 +233,8 @@ class ReceiverTrackerTest {
         List<ReceiverInfo> stopped = new CopyOnWriteArrayList<>();
         try (StreamingContext ssc = new StreamingContext(conf("local[2]")
                 .set("sluice.streaming.receiverRestartDelay", "10ms")
-                .set("sluice.streaming.receiver.restartBackoffMultiplier", "10")
-                .set("sluice.streaming.receiver.maxRestartDelay", "500ms"), BATCH)) {
+                .set("sluice.streaming.receiver.restartBackoffMultiplier", "30")
+                .set("sluice.streaming.receiver.maxRestartDelay", "1500ms"), BATCH)) {
             ssc.addStreamingListener(new StreamingListener() {
                 @Override
                 public void onReceiverError(ReceiverInfo info) {
@@ -263,8 +263,9 @@ class ReceiverTrackerTest {
                 delays.add(Long.parseLong(m.group(1)));
             }
         }
-        // 10, 100, 1000 capped at 500; after start 4 stored a record the next delay is 10 again.
-        assertEquals(List.of(10L, 100L, 500L, 10L, 100L), delays, errors.toString());
+        // 10, 300, 9000 capped at 1500; after start 4 stored a record the next delay is 10 again.
+        // (A start counts as healthy after running 1.5 s, far longer than a failing onStart takes.)
+        assertEquals(List.of(10L, 300L, 1500L, 10L, 300L), delays, errors.toString());
         assertTrue(started.stream().allMatch(ReceiverInfo::active), "started receivers are active: " + started);
         assertTrue(started.stream().allMatch(i -> i.streamId() == 0 && i.name().equals("Flaky")));
         assertTrue(stopped.stream().noneMatch(ReceiverInfo::active), "stopped receivers are inactive: " + stopped);
@@ -325,7 +326,8 @@ class ReceiverTrackerTest {
     void stopCallsOnStopJoinsThreadsAndInterruptsTheStuckOnes() throws Exception {
         HasAStuckThread r = new HasAStuckThread();
         List<ReceiverInfo> stopped = new CopyOnWriteArrayList<>();
-        StreamingContext ssc = new StreamingContext(conf("local[2]"), BATCH);
+        // 2 s: ample for the polite thread to see isStopped(), even on a loaded machine.
+        StreamingContext ssc = new StreamingContext(conf("local[2]").set("sluice.streaming.receiver.stopTimeout", "2s"), BATCH);
         ssc.addStreamingListener(new StreamingListener() {
             @Override
             public void onReceiverStopped(ReceiverInfo info) {
