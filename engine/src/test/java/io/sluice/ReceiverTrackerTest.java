@@ -233,8 +233,8 @@ class ReceiverTrackerTest {
         List<ReceiverInfo> stopped = new CopyOnWriteArrayList<>();
         try (StreamingContext ssc = new StreamingContext(conf("local[2]")
                 .set("sluice.streaming.receiverRestartDelay", "10ms")
-                .set("sluice.streaming.receiver.restartBackoffMultiplier", "10")
-                .set("sluice.streaming.receiver.maxRestartDelay", "500ms"), BATCH)) {
+                .set("sluice.streaming.receiver.restartBackoffMultiplier", "30")
+                .set("sluice.streaming.receiver.maxRestartDelay", "1500ms"), BATCH)) {
             ssc.addStreamingListener(new StreamingListener() {
                 @Override
                 public void onReceiverError(ReceiverInfo info) {
@@ -263,8 +263,9 @@ class ReceiverTrackerTest {
                 delays.add(Long.parseLong(m.group(1)));
             }
         }
-        // 10, 100, 1000 capped at 500; after start 4 stored a record the next delay is 10 again.
-        assertEquals(List.of(10L, 100L, 500L, 10L, 100L), delays, errors.toString());
+        // 10, 300, 9000 capped at 1500; after start 4 stored a record the next delay is 10 again.
+        // (A start counts as healthy after running 1.5 s, far longer than a failing onStart takes.)
+        assertEquals(List.of(10L, 300L, 1500L, 10L, 300L), delays, errors.toString());
         assertTrue(started.stream().allMatch(ReceiverInfo::active), "started receivers are active: " + started);
         assertTrue(started.stream().allMatch(i -> i.streamId() == 0 && i.name().equals("Flaky")));
         assertTrue(stopped.stream().noneMatch(ReceiverInfo::active), "stopped receivers are inactive: " + stopped);
@@ -325,7 +326,8 @@ class ReceiverTrackerTest {
     void stopCallsOnStopJoinsThreadsAndInterruptsTheStuckOnes() throws Exception {
         HasAStuckThread r = new HasAStuckThread();
         List<ReceiverInfo> stopped = new CopyOnWriteArrayList<>();
-        StreamingContext ssc = new StreamingContext(conf("local[2]"), BATCH);
+        // 2 s: ample for the polite thread to see isStopped(), even on a loaded machine.
+        StreamingContext ssc = new StreamingContext(conf("local[2]").set("sluice.streaming.receiver.stopTimeout", "2s"), BATCH);
         ssc.addStreamingListener(new StreamingListener() {
             @Override
             public void onReceiverStopped(ReceiverInfo info) {
@@ -379,5 +381,67 @@ class ReceiverTrackerTest {
             assertTrue(err.lastErrorTimeMs() >= before, "error time set");
             assertTrue(err.active(), "reportError does not stop the receiver");
         }
+    }
+
+    /** Stores one block (opening the write-ahead log), then lists the threads of its own thread group. */
+    static final class ListsItsThreadGroup extends Receiver<String> {
+        private static final long serialVersionUID = 1L;
+        final CountDownLatch listed = new CountDownLatch(1);
+        final List<String> groupThreads = new CopyOnWriteArrayList<>();
+
+        ListsItsThreadGroup() {
+            super(StorageLevel.MEMORY_ONLY);
+        }
+
+        @Override
+        public void onStart() {
+            Thread t = new Thread(() -> {
+                store(List.of("a", "b"));
+                store(List.of("c"));
+                ThreadGroup g = Thread.currentThread().getThreadGroup();
+                Thread[] all = new Thread[g.activeCount() + 16];
+                int n = g.enumerate(all, true);
+                for (int i = 0; i < n; i++) {
+                    groupThreads.add(all[i].getName());
+                }
+                listed.countDown();
+                while (!isStopped()) {
+                    try {
+                        Thread.sleep(5);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            }, "own-worker");
+            t.setDaemon(true);
+            t.start();
+        }
+
+        @Override
+        public void onStop() {
+        }
+    }
+
+    /**
+     * The write-ahead log and the tracker log may start background threads when a receiver's
+     * store first touches them. Those must not count as the receiver's threads (a restart would
+     * wait for them, then interrupt them), so the durable write runs outside the receiver's
+     * thread group.
+     */
+    @Test
+    void threadsStartedByTheStorePathAreNotTheReceivers(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        ListsItsThreadGroup r = new ListsItsThreadGroup();
+        try (StreamingContext ssc = new StreamingContext(conf("local[2]")
+                .set("sluice.streaming.writeAheadLog.durability", "process"), BATCH)) {
+            ssc.checkpoint(dir.toString());
+            Map<Long, List<String>> out = collect(ssc.receiverStream(r));
+            ssc.start();
+            assertTrue(r.listed.await(20, TimeUnit.SECONDS));
+            Time t = nextBatch(ssc);
+            assertEquals(List.of("a", "b", "c"), out.get(t.milliseconds()));
+        }
+        Set<String> allowed = Set.of("own-worker", "sluice-receiver-0");
+        assertTrue(allowed.containsAll(r.groupThreads), "only the receiver's own threads: " + r.groupThreads);
     }
 }

@@ -306,8 +306,8 @@ class SocketStreamTest {
         List<String> messages = new CopyOnWriteArrayList<>();
         CountDownLatch fiveRefused = new CountDownLatch(5);
         SluiceConf c = conf().set("sluice.streaming.receiverRestartDelay", "10ms")
-                .set("sluice.streaming.receiver.restartBackoffMultiplier", "4")
-                .set("sluice.streaming.receiver.maxRestartDelay", "400ms");
+                .set("sluice.streaming.receiver.restartBackoffMultiplier", "5")
+                .set("sluice.streaming.receiver.maxRestartDelay", "1500ms");
         try (StreamingContext ssc = new StreamingContext(c, BATCH)) {
             wordCount(ssc, port);
             ssc.addStreamingListener(new StreamingListener() {
@@ -323,7 +323,7 @@ class SocketStreamTest {
         List<String> firstFive = messages.subList(0, 5);
         List<String> delays = firstFive.stream()
                 .map(m -> m.replaceAll(".*restarting in (\\d+) ms.*", "$1")).toList();
-        assertEquals(List.of("10", "40", "160", "400", "400"), delays, firstFive.toString());
+        assertEquals(List.of("10", "50", "250", "1250", "1500"), delays, firstFive.toString());
         assertTrue(firstFive.stream().allMatch(m -> m.contains("Cannot connect to 127.0.0.1:" + port)), firstFive.toString());
     }
 }

@@ -199,8 +199,8 @@ public final class ReceiverSupervisor {
             }
             ReceiverInfo info;
             synchronized (this) {
-                if (gen != generation || receiverState != State.STARTED) {
-                    return;
+                if (gen != generation || receiverState != State.STARTED || stopping) {
+                    return;     // stopped or restarting meanwhile: it did not (stay) start(ed)
                 }
                 info = info();
             }
