@@ -514,7 +514,8 @@ public final class StreamingContext implements AutoCloseable {
      * A stream of the fixed-length binary records of the files that appear in
      * {@code directory}, as Spark's {@code binaryRecordsStream}: every file is cut into records of
      * {@code recordLength} bytes (a file whose length is not a multiple fails its batch). Same
-     * file semantics as {@link #textFileStream(String)}.
+     * file semantics as {@link #textFileStream(String)}. Reads with a copy of
+     * {@link #hadoopConfiguration()} taken when this method is called.
      *
      * @throws IllegalArgumentException if {@code recordLength} is not positive
      */

@@ -4,14 +4,12 @@ import io.sluice.PairRDD;
 import io.sluice.StreamingContext;
 import io.sluice.examples.RecoverableWordCount;
 import io.sluice.examples.WordCountOracle;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -27,19 +25,18 @@ import java.util.TreeMap;
  * </pre>
  *
  * <p>After every batch it writes the whole state ({@code word<TAB>count} lines, and
- * {@code __lines<TAB>n}) to {@code outDir/state-latest.txt} atomically (temporary file, then
- * rename), then prints {@code BATCH <timeMs> lines=<n>}. It prints {@code STARTING pid=<pid>}
- * first.
+ * {@code __lines<TAB>n}) to the batch's file {@code outDir/batch-<timeMs>.txt}
+ * ({@link ChaosApps#writeBatchFile}: atomic, a re-run batch rewrites it), then prints
+ * {@code BATCH <timeMs> lines=<n>}. It prints {@code STARTING pid=<pid>} first.
  */
 public final class FileWordCountChaosApp {
     /** The batch interval. */
     public static final Duration BATCH = Duration.ofMillis(500);
-    /** The file holding the state after the latest batch. */
-    public static final String STATE_FILE = "state-latest.txt";
 
     private FileWordCountChaosApp() {
     }
 
+    /** Runs the pipeline until killed: {@code inDir checkpointDir outDir}. */
     public static void main(String[] args) throws Exception {
         if (args.length < 3) {
             System.err.println("usage: FileWordCountChaosApp inDir checkpointDir outDir");
@@ -56,7 +53,9 @@ public final class FileWordCountChaosApp {
             c.checkpoint(checkpointDir);
             RecoverableWordCount.countWords(c.textFileStream(inDir)).foreachRDD((rdd, time) -> {
                 Map<String, Long> state = new TreeMap<>(PairRDD.fromRDD(rdd).collectAsMap());
-                writeAtomically(outDir, state);
+                List<String> lines = new ArrayList<>(state.size());
+                state.forEach((k, v) -> lines.add(k + "\t" + v));
+                ChaosApps.writeBatchFile(outDir, time.milliseconds(), lines);
                 ChaosApps.announce("BATCH " + time.milliseconds() + " lines="
                         + state.getOrDefault(WordCountOracle.LINES_KEY, 0L));
             });
@@ -66,16 +65,13 @@ public final class FileWordCountChaosApp {
         ssc.awaitTermination();
     }
 
-    private static void writeAtomically(Path outDir, Map<String, Long> state) {
-        StringBuilder sb = new StringBuilder(state.size() * 12);
-        state.forEach((k, v) -> sb.append(k).append('\t').append(v).append('\n'));
-        Path tmp = outDir.resolve(STATE_FILE + ".tmp");
-        try {
-            Files.writeString(tmp, sb, StandardCharsets.UTF_8);
-            Files.move(tmp, outDir.resolve(STATE_FILE), StandardCopyOption.ATOMIC_MOVE,
-                    StandardCopyOption.REPLACE_EXISTING);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the state to " + outDir, e);
+    /** The state a batch file of this application holds, by word. */
+    public static Map<String, Long> parseState(List<String> lines) {
+        Map<String, Long> m = new TreeMap<>();
+        for (String line : lines) {
+            int tab = line.indexOf('\t');
+            m.put(line.substring(0, tab), Long.parseLong(line.substring(tab + 1)));
         }
+        return m;
     }
 }

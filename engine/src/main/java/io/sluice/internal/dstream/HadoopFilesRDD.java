@@ -49,6 +49,7 @@ public final class HadoopFilesRDD<K, V, T> extends RDD<T> {
      */
     @FunctionalInterface
     public interface RecordConverter<K, V, T> {
+        /** The record for the reader's current {@code key} and {@code value}, read with {@code conf}. */
         T convert(K key, V value, Configuration conf);
     }
 
