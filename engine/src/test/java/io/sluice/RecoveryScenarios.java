@@ -17,7 +17,8 @@ import org.junit.jupiter.api.Test;
  * is abandoned at a random batch (seeded, the seed in the failure message) as a crash would
  * leave it, between batches or in the middle of its output commit, recovered with
  * {@link StreamingContext#getOrCreate}, and run to the end: the committed output equals that of
- * an uninterrupted run, every batch committed exactly once.
+ * an uninterrupted run, every batch committed exactly once. {@code -Dsluice.test.recoverySeed=N}
+ * replays a failure's seed.
  *
  * <p>Subclasses give the filesystem: {@code file://} ({@link RecoveryScenariosLocalTest}) and
  * a MiniDFSCluster ({@link RecoveryScenariosHdfsTest}).
@@ -47,7 +48,7 @@ abstract class RecoveryScenarios {
     }
 
     private void scenario(Shape shape) throws Exception {
-        long seed = System.nanoTime();
+        long seed = Long.getLong("sluice.test.recoverySeed", System.nanoTime());
         Random random = new Random(seed);
         Pipeline p = new Pipeline(shape, input(random, 6), 2 + random.nextInt(2), 3);
         Crash crash = CRASHES[random.nextInt(CRASHES.length)];
