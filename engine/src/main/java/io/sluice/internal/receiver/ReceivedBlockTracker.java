@@ -1,6 +1,7 @@
 package io.sluice.internal.receiver;
 
 import io.sluice.Time;
+import io.sluice.internal.storage.fault.FaultPoints;
 import io.sluice.internal.storage.serde.Serializer;
 import io.sluice.internal.storage.wal.WalHandle;
 import io.sluice.internal.storage.wal.WriteAheadLog;
@@ -139,9 +140,11 @@ public final class ReceivedBlockTracker implements AutoCloseable {
             }
         });
         long logTime = System.currentTimeMillis();
+        FaultPoints.hit(FaultPoints.TRACKER_BEFORE_ALLOCATION_LOG);
         if (log != null) {
             logTime = log.append(serializer.serialize(new TrackerEvent.BatchAllocated(t, blocks))).appendTimeMs();
         }
+        FaultPoints.hit(FaultPoints.TRACKER_AFTER_ALLOCATION_LOG);
         unallocated.values().forEach(ArrayDeque::clear);
         allocated.put(t, new Allocation(blocks, logTime));
         lastAllocatedTime = t;

@@ -2,6 +2,7 @@ package io.sluice.internal.receiver;
 
 import io.sluice.Receiver;
 import io.sluice.SluiceException;
+import io.sluice.internal.storage.fault.FaultPoints;
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -150,6 +151,7 @@ public final class ReceiverSupervisor {
         synchronized (pushLock) {
             try {
                 store.store(streamId, nextBlockId.getAndIncrement(), new ArrayList<>(records), position);
+                FaultPoints.hit(FaultPoints.RECEIVER_BEFORE_ACK);
             } catch (io.sluice.internal.storage.serde.SerializationException e) {
                 // A programming error: restarting the receiver would hit it again forever.
                 events.fatalError(e);
