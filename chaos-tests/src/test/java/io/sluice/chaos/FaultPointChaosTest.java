@@ -54,7 +54,12 @@ class FaultPointChaosTest {
 
     /** A life armed with {@code point} at a random hit in [1, maxHit]. */
     static ChaosDriver.Plan armed(String point, int maxHit, Random rnd) {
-        int hit = 1 + rnd.nextInt(maxHit);
+        return armed(point, 1, maxHit, rnd);
+    }
+
+    /** A life armed with {@code point} at a random hit in [minHit, maxHit]. */
+    static ChaosDriver.Plan armed(String point, int minHit, int maxHit, Random rnd) {
+        int hit = minHit + rnd.nextInt(maxHit - minHit + 1);
         return ChaosDriver.Plan.of(FAULT_HALT, point + "@" + hit, "-D" + FaultPoints.POINT_PROPERTY + "=" + point,
                 "-D" + FaultPoints.HIT_COUNT_PROPERTY + "=" + hit);
     }
