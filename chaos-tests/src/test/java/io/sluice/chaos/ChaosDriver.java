@@ -1,5 +1,6 @@
 package io.sluice.chaos;
 
+import io.sluice.internal.storage.fault.FaultPoints;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -65,6 +66,7 @@ final class ChaosDriver {
     private final long batchMs;
     private ChildJvm child;
     private Checker checker;
+    private Hooks hooks;
     private int life;
     private long firstBatch;
     private int batches;
@@ -140,11 +142,209 @@ final class ChaosDriver {
         return lives;
     }
 
+    /** How a planned life ends (see {@link #runPlan}). */
+    enum Ending {
+        /** SIGKILL 0-400 ms after 1-4 batches with new lines. */
+        SIGKILL,
+        /** The life is started with a fault point armed and must halt there on its own. */
+        FAULT_HALT,
+        /** The life is started with a storage fault and must stop on its own with a clear error. */
+        STOPS_WITH_ERROR,
+        /** SIGTERM after 1-3 batches with new lines; the graceful path runs to its end. */
+        SIGTERM,
+        /** The last life: runs until the checker is finished, then stops. */
+        FINAL
+    }
+
+    /**
+     * One planned life.
+     *
+     * @param label what the life does, for the report (the armed point, the storage fault)
+     * @param jvmArgs the child's extra JVM arguments for this life only
+     * @param expectedOutput for {@link Ending#STOPS_WITH_ERROR}: text the child's output must
+     *                       hold (the clear error); else null
+     */
+    record Plan(Ending ending, String label, List<String> jvmArgs, String expectedOutput) {
+        static Plan of(Ending ending, String label, String... jvmArgs) {
+            return new Plan(ending, label, List.of(jvmArgs), null);
+        }
+    }
+
+    /**
+     * What one planned life did.
+     *
+     * @param firstBatchMs from process start to its first completed batch (the recovery time
+     *                     of a restart), or -1 if it completed none
+     * @param endedAtMs    from process start to the kill, halt or exit
+     * @param exitStatus   the child's exit status, or null if it was killed with SIGKILL
+     * @param caughtUp     for {@link Ending#SIGTERM}: whether the life had caught up with the
+     *                     clock when it was terminated
+     */
+    record Outcome(int index, Plan plan, long firstBatchMs, int batches, long linesBefore, long linesSeen,
+                   long endedAtMs, Integer exitStatus, boolean caughtUp) {
+    }
+
+    /** Called around every planned life, for checks that need the child gone (or not yet started). */
+    interface Hooks {
+        /** Before life {@code index} starts (corrupt a file, say). */
+        default void beforeLife(int index, Plan plan) throws Exception {
+        }
+
+        /**
+         * Whether the last life may end once the checker is finished (it also waits for one
+         * batch of its own); a hook waiting to see something of the last life says no.
+         */
+        default boolean mayEnd() {
+            return true;
+        }
+
+        /** After life {@code outcome.index()} ended; its output files are final. */
+        default void afterLife(Outcome outcome, String childOutput) throws Exception {
+        }
+    }
+
+    /** The longest a life armed with a fault may run before it must have halted or stopped. */
+    static final long FAULT_TIMEOUT_MS = 90_000;
+    /** The longest a SIGTERM life waits to catch up with the clock before it is terminated anyway. */
+    static final long CATCH_UP_TIMEOUT_MS = 30_000;
+
+    /**
+     * Runs one life per plan, in order; the last plan must be {@link Ending#FINAL}. A
+     * {@link Ending#FAULT_HALT} life must end with {@link FaultPoints#HALT_STATUS} and print the
+     * fault line; a {@link Ending#STOPS_WITH_ERROR} life must exit with a non-zero status and
+     * print {@link Plan#expectedOutput()}.
+     */
+    List<Outcome> runPlan(List<Plan> plans, Checker c, Hooks hooks) throws Exception {
+        this.checker = c;
+        this.hooks = hooks;
+        Files.createDirectories(logDir);
+        List<Outcome> outcomes = new ArrayList<>();
+        for (life = 0; life < plans.size(); life++) {
+            Plan plan = plans.get(life);
+            hooks.beforeLife(life, plan);
+            List<String> jvm = new ArrayList<>(extraJvmArgs);
+            jvm.addAll(plan.jvmArgs());
+            long linesBefore = checker.linesSeen();
+            child = ChildJvm.start(app, args, jvm, workDir, logDir.resolve("life-" + life + ".log"));
+            firstBatch = -1;
+            batches = 0;
+            Integer status = null;
+            boolean caughtUp = false;
+            switch (plan.ending()) {
+                case FINAL -> {
+                    runToTheEnd();
+                    stopChild();
+                }
+                case SIGKILL -> {
+                    awaitProgressBatches(1 + rnd.nextInt(4));
+                    sleepConsuming(rnd.nextInt(401));
+                    if (child.diedOnItsOwn()) {
+                        fail("the child JVM exited on its own");
+                    }
+                    child.kill();
+                }
+                case SIGTERM -> {
+                    // The graceful stop waits at most max(10 batches, 10 s) for the batches due
+                    // (StreamingContext#stop): a life still catching up on the batches of a long
+                    // downtime cannot finish them in time, so it is terminated once caught up
+                    // (or after CATCH_UP_TIMEOUT_MS: a loaded machine may never catch up).
+                    caughtUp = awaitCaughtUp(CATCH_UP_TIMEOUT_MS);
+                    awaitProgressBatches(1 + rnd.nextInt(3));
+                    sleepConsuming(rnd.nextInt(300));
+                    child.terminate();
+                    status = awaitExitConsuming(60_000, "after SIGTERM");
+                }
+                case FAULT_HALT, STOPS_WITH_ERROR -> status = awaitExitConsuming(FAULT_TIMEOUT_MS,
+                        "armed with " + plan.label() + " (the fault was never reached?)");
+            }
+            long endedAt = child.uptimeMs();
+            String b;
+            while ((b = child.nextBatch(0)) != null) {
+                onBatch(b);
+            }
+            String output = child.output();
+            if (plan.ending() == Ending.FAULT_HALT) {
+                if (status != FaultPoints.HALT_STATUS || !output.contains("FAULT point=")) {
+                    fail("life armed with " + plan.label() + " ended with status " + status + ", not halted at the"
+                            + " fault point (status " + FaultPoints.HALT_STATUS + ")");
+                }
+            } else if (plan.ending() == Ending.STOPS_WITH_ERROR) {
+                if (status == 0 || !output.contains(plan.expectedOutput())) {
+                    fail("life with " + plan.label() + " exited with status " + status + "; expected a non-zero"
+                            + " status and the error [" + plan.expectedOutput() + "] in its output");
+                }
+            }
+            Outcome o = new Outcome(life, plan, firstBatch, batches, linesBefore, checker.linesSeen(), endedAt, status,
+                    caughtUp);
+            outcomes.add(o);
+            System.out.printf("  life %d: %s %s, ended %,d ms after start (status %s); first batch after %s;"
+                    + " %d batches; lines seen %,d%n", life, plan.ending(), plan.label(), endedAt, status,
+                    firstBatch < 0 ? "-" : firstBatch + " ms", batches, checker.linesSeen());
+            try {
+                hooks.afterLife(o, output);
+            } catch (AssertionError e) {
+                fail("after life " + life + " (" + plan.ending() + " " + plan.label() + "): " + e.getMessage());
+            }
+        }
+        return outcomes;
+    }
+
+    /**
+     * Waits up to {@code timeoutMs} for a batch whose time is within two batch durations of now;
+     * returns whether one came (a pipeline slower than its batch interval never catches up).
+     */
+    private boolean awaitCaughtUp(long timeoutMs) throws Exception {
+        long deadline = System.currentTimeMillis() + timeoutMs;
+        while (System.currentTimeMillis() < deadline) {
+            String b = child.nextBatch(Math.max(1, deadline - System.currentTimeMillis()));
+            if (b == null) {
+                if (child.diedOnItsOwn()) {
+                    fail("the child JVM exited on its own");
+                }
+                continue;
+            }
+            onBatch(b);
+            if (Long.parseLong(b.split(" ")[1]) >= System.currentTimeMillis() - 2 * batchMs) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Consumes batches until the child exits; fails if it has not within {@code timeoutMs}. */
+    private Integer awaitExitConsuming(long timeoutMs, String what) throws Exception {
+        long deadline = System.currentTimeMillis() + timeoutMs;
+        while (true) {
+            String b = child.nextBatch(200);
+            if (b != null) {
+                onBatch(b);
+                continue;
+            }
+            Integer status = child.awaitExit(0);
+            if (status != null) {
+                return status;
+            }
+            if (System.currentTimeMillis() > deadline) {
+                fail("the child JVM was still running " + timeoutMs / 1000 + " s " + what);
+            }
+        }
+    }
+
+    /** Prints what happened in each planned life. */
+    static void printOutcomes(List<Outcome> outcomes) {
+        System.out.println("  restart -> first completed batch (ms, from process start):");
+        for (Outcome o : outcomes) {
+            System.out.printf("    life %d  %-16s %-34s first batch %6s ms  batches %3d  lines %,7d -> %,7d%n",
+                    o.index(), o.plan().ending(), o.plan().label(), o.firstBatchMs() < 0 ? "-" : o.firstBatchMs(),
+                    o.batches(), o.linesBefore(), o.linesSeen());
+        }
+    }
+
     private void runToTheEnd() throws Exception {
         long lastBatchAt = System.currentTimeMillis();
         long lastProgressAt = lastBatchAt;
         long lastLines = checker.linesSeen();
-        while (!checker.finished()) {
+        while (!checker.finished() || (hooks != null && (batches == 0 || !hooks.mayEnd()))) {
             String b = child.nextBatch(1_000);
             long now = System.currentTimeMillis();
             if (b != null) {

@@ -31,11 +31,13 @@ final class ChildJvm {
     private final BlockingQueue<String> batches = new LinkedBlockingQueue<>();
     private final ArrayDeque<String> tail = new ArrayDeque<>();
     private final Thread reader;
+    private final Path log;
     private volatile boolean killedByUs;
 
     private ChildJvm(Process process, long startNanos, Path log) throws IOException {
         this.process = process;
         this.startNanos = startNanos;
+        this.log = log;
         PrintWriter logWriter = new PrintWriter(Files.newBufferedWriter(log, StandardCharsets.UTF_8), true);
         this.reader = new Thread(() -> {
             try (logWriter; BufferedReader r = new BufferedReader(
@@ -131,6 +133,33 @@ final class ChildJvm {
             process.waitFor(30, TimeUnit.SECONDS);
         }
         reader.join(5_000);
+    }
+
+    /** SIGTERM without waiting: the graceful path runs while the test reads the batches it completes. */
+    void terminate() {
+        killedByUs = true;
+        process.destroy();
+    }
+
+    /**
+     * Waits up to {@code timeoutMs} for the process to exit (on its own, or after
+     * {@link #terminate()}); returns its exit status, or null if it is still running.
+     */
+    Integer awaitExit(long timeoutMs) throws InterruptedException {
+        if (!process.waitFor(timeoutMs, TimeUnit.MILLISECONDS)) {
+            return null;
+        }
+        reader.join(5_000);
+        return process.exitValue();
+    }
+
+    /** Everything the process printed so far (its log file). */
+    String output() {
+        try {
+            return Files.readString(log, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "(cannot read " + log + ": " + e + ")";
+        }
     }
 
     long pid() {

@@ -30,9 +30,21 @@ final class PositionTaggingProxy implements AutoCloseable {
     private final int upstreamPort;
     private final ServerSocket serverSocket;
     private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
+    private final java.util.List<String> requests = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile boolean closed;
 
+    private final boolean tag;
+
     PositionTaggingProxy(String upstreamHost, int upstreamPort) throws IOException {
+        this(upstreamHost, upstreamPort, true);
+    }
+
+    /**
+     * @param tag whether to repeat positions; without, the proxy passes lines on unchanged and
+     *            only records the requests (see {@link #request})
+     */
+    PositionTaggingProxy(String upstreamHost, int upstreamPort, boolean tag) throws IOException {
+        this.tag = tag;
         this.upstreamHost = upstreamHost;
         this.upstreamPort = upstreamPort;
         this.serverSocket = new ServerSocket();
@@ -49,6 +61,16 @@ final class PositionTaggingProxy implements AutoCloseable {
 
     int port() {
         return serverSocket.getLocalPort();
+    }
+
+    /** How many requests ({@code FROM <position>} lines) clients sent so far. */
+    int requestCount() {
+        return requests.size();
+    }
+
+    /** The request line of the {@code i}-th connection (0-based), as the client sent it. */
+    String request(int i) {
+        return requests.get(i);
     }
 
     private void acceptLoop() {
@@ -79,6 +101,7 @@ final class PositionTaggingProxy implements AutoCloseable {
             if (request == null) {
                 return;
             }
+            requests.add(request);
             upstream.connect(new InetSocketAddress(upstreamHost, upstreamPort), 5_000);
             upstream.setTcpNoDelay(true);
             upstream.getOutputStream().write((request + "\n").getBytes(StandardCharsets.US_ASCII));
@@ -97,7 +120,11 @@ final class PositionTaggingProxy implements AutoCloseable {
             }, "position-tagging-proxy-watch-" + client.getPort());
             watcher.setDaemon(true);
             watcher.start();
-            pump(upstream.getInputStream(), client.getOutputStream());
+            if (tag) {
+                pump(upstream.getInputStream(), client.getOutputStream());
+            } else {
+                upstream.getInputStream().transferTo(client.getOutputStream());
+            }
         } catch (IOException e) {
             // either side went away, or close() closed the sockets
         } finally {

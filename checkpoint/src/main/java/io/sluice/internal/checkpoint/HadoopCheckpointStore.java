@@ -1,6 +1,7 @@
 package io.sluice.internal.checkpoint;
 
 import io.sluice.SluiceException;
+import io.sluice.internal.storage.fault.FaultPoints;
 import java.io.EOFException;
 import java.io.FileNotFoundException;
 import java.io.IOException;
@@ -208,7 +209,12 @@ public final class HadoopCheckpointStore implements CheckpointStore {
             ensureOpen();
             Path target = checkpointPath(timeMs);
             try {
-                writeAtomically(target, out -> out.write(file));
+                writeAtomically(target, out -> {
+                    out.write(file, 0, file.length / 2);
+                    out.flush();
+                    FaultPoints.hit(FaultPoints.CHECKPOINT_MID_WRITE);
+                    out.write(file, file.length / 2, file.length - file.length / 2);
+                });
                 syncLocalDirectory(rootPath);
             } catch (IOException e) {
                 throw new IOException("Cannot write checkpoint [" + timeMs + "] to [" + target + "]: " + e
@@ -328,6 +334,7 @@ public final class HadoopCheckpointStore implements CheckpointStore {
                         fs.mkdirs(remote);
                         directories.add(remote);
                     } else if (Files.isRegularFile(local)) {
+                        FaultPoints.hit(FaultPoints.STATE_UPLOAD_BETWEEN_FILES);
                         writeAtomically(remote, out -> Files.copy(local, out));
                         directories.add(remote.getParent());
                         files++;
@@ -444,6 +451,7 @@ public final class HadoopCheckpointStore implements CheckpointStore {
             if (fs.exists(target) && !fs.delete(target, false)) {
                 throw new IOException("Cannot replace [" + target + "]: deleting the previous file failed");
             }
+            FaultPoints.hit(FaultPoints.CHECKPOINT_BEFORE_RENAME);
             if (!fs.rename(temporary, target)) {
                 throw new IOException("Renaming [" + temporary + "] to [" + target + "] failed");
             }
@@ -473,6 +481,7 @@ public final class HadoopCheckpointStore implements CheckpointStore {
                 out.flush();
                 channel.force(true);
             }
+            FaultPoints.hit(FaultPoints.CHECKPOINT_BEFORE_RENAME);
             // rename(2) replaces an existing target atomically.
             Files.move(temporary, finalPath, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException | RuntimeException e) {

@@ -3,6 +3,7 @@ package io.sluice.internal.dstream;
 import io.sluice.RDD;
 import io.sluice.SluiceException;
 import io.sluice.Time;
+import io.sluice.internal.storage.fault.FaultPoints;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Iterator;
@@ -137,6 +138,7 @@ public final class BatchDirectoryCommitter {
             }
             tmp = new Path(parent, "._temporary-" + target.getName() + "-" + UUID.randomUUID());
             contents.writeInto(fs, tmp);
+            FaultPoints.hit(FaultPoints.OUTPUT_BEFORE_COMMIT);
             if (fs.exists(target) && !fs.delete(target, true)) {
                 throw new IOException("cannot delete " + target + ", the output of an earlier run of the batch");
             }

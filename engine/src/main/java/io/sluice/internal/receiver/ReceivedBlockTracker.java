@@ -1,6 +1,7 @@
 package io.sluice.internal.receiver;
 
 import io.sluice.Time;
+import io.sluice.internal.storage.fault.FaultPoints;
 import io.sluice.internal.storage.serde.Serializer;
 import io.sluice.internal.storage.wal.WalHandle;
 import io.sluice.internal.storage.wal.WriteAheadLog;
@@ -172,12 +173,14 @@ public final class ReceivedBlockTracker implements AutoCloseable {
         });
         Map<Integer, InputPlan> fixed = new HashMap<>(plans);
         long logTime = System.currentTimeMillis();
+        FaultPoints.hit(FaultPoints.TRACKER_BEFORE_ALLOCATION_LOG);
         if (log != null) {
             // Without a block WAL the blocks cannot be re-read after a crash: only plans are logged.
             Map<Integer, List<ReceivedBlockInfo>> logged = logBlocks ? blocks : Map.of();
             logTime = log.append(serializer.serialize(new TrackerEvent.BatchAllocated(t, logged, fixed)))
                     .appendTimeMs();
         }
+        FaultPoints.hit(FaultPoints.TRACKER_AFTER_ALLOCATION_LOG);
         unallocated.values().forEach(ArrayDeque::clear);
         allocated.put(t, new Allocation(blocks, fixed, logTime));
         lastAllocatedTime = t;

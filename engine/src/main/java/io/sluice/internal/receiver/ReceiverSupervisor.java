@@ -5,6 +5,7 @@ import io.sluice.ReceiverInfo;
 import io.sluice.SluiceException;
 import io.sluice.internal.rate.RateLimiter;
 import io.sluice.internal.storage.serde.SerializationException;
+import io.sluice.internal.storage.fault.FaultPoints;
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -257,6 +258,7 @@ public final class ReceiverSupervisor {
         synchronized (pushLock) {
             try {
                 store.store(streamId, nextBlockId.getAndIncrement(), new ArrayList<>(records), position);
+                FaultPoints.hit(FaultPoints.RECEIVER_BEFORE_ACK);
             } catch (SerializationException e) {
                 // A programming error: restarting the receiver would hit it again forever.
                 fatal(e);

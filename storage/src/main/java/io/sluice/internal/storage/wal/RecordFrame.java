@@ -1,5 +1,7 @@
 package io.sluice.internal.storage.wal;
 
+import io.sluice.internal.storage.fault.FaultPoints;
+
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.zip.CRC32C;
@@ -47,6 +49,7 @@ final class RecordFrame {
         trailer.clear();
         trailer.putInt((int) crc.getValue());
         out.write(header.array(), 0, HEADER_BYTES);
+        FaultPoints.hit(FaultPoints.WAL_MID_APPEND);
         out.write(payload, 0, payload.length);
         out.write(trailer.array(), 0, TRAILER_BYTES);
     }
