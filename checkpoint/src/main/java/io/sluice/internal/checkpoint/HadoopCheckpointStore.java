@@ -63,9 +63,12 @@ import org.slf4j.LoggerFactory;
  * <pre>
  *   checkpoint-&lt;timeMs&gt;                     metadata, in the format of {@link CheckpointFile}
  *   .checkpoint-&lt;timeMs&gt;.tmp-&lt;uuid&gt;         a metadata file being written (ignored by readers)
- *   state/&lt;timeMs&gt;/&lt;relative path&gt;         state files, as uploaded
- *   state/&lt;timeMs&gt;/.../.&lt;name&gt;.tmp-&lt;uuid&gt;  a state file being written (ignored by readers)
+ *   state/shared/&lt;stem&gt;-&lt;size&gt;-&lt;crc32c&gt;&lt;ext&gt;  immutable state files, one copy each
+ *   state/&lt;timeMs&gt;/files/&lt;relative path&gt;   the checkpoint's mutable state files
+ *   state/&lt;timeMs&gt;/manifest                the checkpoint's {@link StateManifest}, written last
+ *   .../.&lt;name&gt;.tmp-&lt;uuid&gt;                 a file being written (ignored by readers)
  * </pre>
+ * State uploads are incremental; see the comment above {@link #uploadState}.
  *
  * <h2>Guarantees</h2>
  * <ul>
@@ -84,7 +87,9 @@ import org.slf4j.LoggerFactory;
  *       loses its metadata file first, then its {@code state/<time>} directory, so no surviving
  *       metadata ever refers to missing state. State directories newer than every checkpoint are
  *       kept (an upload for the coming checkpoint); older ones that no kept checkpoint owns are
- *       deleted, and so are leftover temporary metadata files.</li>
+ *       deleted, and so are leftover temporary metadata files. Last, shared state files that no
+ *       remaining manifest names are deleted (none if a kept checkpoint's manifest cannot be
+ *       read).</li>
  *   <li>{@link #readLatestValid} skips, with a WARN naming the file and the reason, every newest
  *       file that is truncated, has a bad magic number or checksum, holds another time than its
  *       name, or was written in a format version this reader does not know (a newer Sluice): an
