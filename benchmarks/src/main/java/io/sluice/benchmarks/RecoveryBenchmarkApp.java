@@ -54,8 +54,11 @@ public final class RecoveryBenchmarkApp {
     private RecoveryBenchmarkApp() {
     }
 
+    private static long MAIN_CPU;
+
     public static void main(String[] args) throws Exception {
         long mainAt = now();
+        MAIN_CPU = cpu();
         String mode = args[0];
         Path dir = Paths.get(args[1]).toAbsolutePath();
         switch (mode) {
@@ -76,6 +79,15 @@ public final class RecoveryBenchmarkApp {
     /** Milliseconds since this JVM started. */
     static long now() {
         return System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime();
+    }
+
+    /**
+     * CPU milliseconds this process has used so far (all threads, user and system): on a shared
+     * machine, wall time includes waiting for a core; CPU time is the work itself.
+     */
+    static long cpu() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime() / 1_000_000;
     }
 
     private static final class App {
@@ -151,10 +163,12 @@ public final class RecoveryBenchmarkApp {
         App[] holder = new App[1];
         StreamingContext ssc = StreamingContext.getOrCreate(cp, () -> (holder[0] = new App(cp)).ssc);
         long createdAt = now();
+        long createdCpu = cpu();
         long crashTime = CHECKPOINT_TIME_MS + backlog * BATCH_MS;
         ssc.manualClock().setTime(crashTime);
         ssc.start();
         long startedAt = now();
+        long startedCpu = cpu();
         Time first = new Time(CHECKPOINT_TIME_MS + BATCH_MS);
         if (backlog == 0) {
             // Nothing to re-run: the first batch is the first new one.
@@ -164,13 +178,16 @@ public final class RecoveryBenchmarkApp {
             throw new IllegalStateException("The first batch after recovery did not complete within 10 minutes");
         }
         long firstBatchAt = now();
+        long firstBatchCpu = cpu();
         Time last = new Time(Math.max(crashTime, first.milliseconds()));
         if (!ssc.awaitBatchCompletion(last, Duration.ofMinutes(10))) {
             throw new IllegalStateException("The backlog was not re-run within 10 minutes");
         }
         long caughtUpAt = now();
-        System.out.printf(Locale.ROOT, "RESULT jvmStart=%d keys=%d backlog=%d main=%d created=%d started=%d firstBatch=%d caughtUp=%d%n",
-                jvmStart(), keys, backlog, mainAt, createdAt, startedAt, firstBatchAt, caughtUpAt);
+        System.out.printf(Locale.ROOT, "RESULT jvmStart=%d keys=%d backlog=%d main=%d created=%d started=%d firstBatch=%d caughtUp=%d"
+                        + " cpuMain=%d cpuCreated=%d cpuStarted=%d cpuFirstBatch=%d%n",
+                jvmStart(), keys, backlog, mainAt, createdAt, startedAt, firstBatchAt, caughtUpAt,
+                MAIN_CPU, createdCpu, startedCpu, firstBatchCpu);
     }
 
     private static void restore(Path dir, long mainAt) throws Exception {
@@ -179,22 +196,30 @@ public final class RecoveryBenchmarkApp {
         long opened;
         long restored;
         long stateOpened;
+        long openedCpu;
+        long restoredCpu;
+        long stateOpenedCpu;
         StateTransfer transfer;
         try (HadoopCheckpointStore store = HadoopCheckpointStore.open(checkpoint.toString(), new Configuration(), 3)) {
             long t = store.readLatestValid().orElseThrow().timeMs();
             opened = now();
+            openedCpu = cpu();
             Path snapshot = Checkpointer.prepareLocalRestore(local, t);
             transfer = store.restoreState(t, snapshot);
             restored = now();
+            restoredCpu = cpu();
             Path working = Files.createTempDirectory(dir, "restore-working-");
             try (RocksDBStateStore state = RocksDBStateStore.restore(snapshot, working,
                     StateStoreOptions.defaults())) {
                 stateOpened = now();
+                stateOpenedCpu = cpu();
             }
             LocalDirs.delete(working);
         }
         System.out.printf(Locale.ROOT, "RESULT jvmStart=%d main=%d checkpointRead=%d localCopyVerified=%d stateOpened=%d"
-                        + " filesDownloaded=%d filesReused=%d bytesReused=%d%n", jvmStart(), mainAt, opened, restored, stateOpened,
-                transfer.filesTransferred(), transfer.filesReused(), transfer.bytesReused());
+                        + " filesDownloaded=%d filesReused=%d bytesReused=%d cpuMain=%d cpuCheckpointRead=%d"
+                        + " cpuLocalCopyVerified=%d cpuStateOpened=%d%n", jvmStart(), mainAt, opened, restored,
+                stateOpened, transfer.filesTransferred(), transfer.filesReused(), transfer.bytesReused(), MAIN_CPU,
+                openedCpu, restoredCpu, stateOpenedCpu);
     }
 }

@@ -88,42 +88,78 @@ public final class RunRecoveryBenchmarks {
         List<Recovery> backlogRecoveries = new ArrayList<>();
         Map<String, Long> prepareMs = new LinkedHashMap<>();
         List<CheckpointDurationBenchmark.Sample> checkpoints = new ArrayList<>();
+        String date = LocalDate.now(ZoneOffset.UTC).toString();
+        Path json = results.resolve("recovery-" + date + ".json");
+        Path md = results.resolve("recovery-latest.md");
+        // Small sizes and the backlog series first, the largest sizes last, and the results
+        // written after every step: a run cut short still leaves what it measured.
+        List<Runnable> steps = new ArrayList<>();
+        List<Long> small = sizes.stream().filter(k -> k <= 1_000_000).toList();
+        List<Long> large = sizes.stream().filter(k -> k > 1_000_000).toList();
+        for (List<Long> group : List.of(small, large)) {
+            for (long keys : group) {
+                steps.add(step(() -> {
+                    Path dir = scratch.resolve("state-" + keys);
+                    prepareMs.put(keys + " keys, backlog 0", prepare(dir, keys, 0));
+                    for (int run = 1; run <= runs; run++) {
+                        restores.add(child(keys, 0, run, "restore", dir.toString()));
+                    }
+                    for (int run = 1; run <= runs; run++) {
+                        recoveries.add(child(keys, 0, run, "recover", dir.toString(), Long.toString(keys), "0"));
+                    }
+                    LocalDirs.delete(dir);
+                }));
+            }
+            if (group == small) {
+                for (long backlog : backlogs) {
+                    steps.add(step(() -> {
+                        Path dir = scratch.resolve("backlog-" + backlog);
+                        prepareMs.put(backlogKeys + " keys, backlog " + backlog, prepare(dir, backlogKeys, (int) backlog));
+                        for (int run = 1; run <= runs; run++) {
+                            backlogRecoveries.add(child(backlogKeys, (int) backlog, run, "recover", dir.toString(),
+                                    Long.toString(backlogKeys), Long.toString(backlog)));
+                        }
+                        LocalDirs.delete(dir);
+                    }));
+                }
+            }
+            for (long keys : group) {
+                steps.add(step(() -> {
+                    log("checkpoint durations at " + keys + " keys");
+                    checkpoints.addAll(CheckpointDurationBenchmark.run(scratch, keys, runs));
+                }));
+            }
+        }
         try {
-            for (long keys : sizes) {
-                Path dir = scratch.resolve("state-" + keys);
-                prepareMs.put(keys + " keys, backlog 0", prepare(dir, keys, 0));
-                for (int run = 1; run <= runs; run++) {
-                    restores.add(child(keys, 0, run, "restore", dir.toString()));
-                }
-                for (int run = 1; run <= runs; run++) {
-                    recoveries.add(child(keys, 0, run, "recover", dir.toString(), Long.toString(keys), "0"));
-                }
-                LocalDirs.delete(dir);
-            }
-            for (long backlog : backlogs) {
-                Path dir = scratch.resolve("backlog-" + backlog);
-                prepareMs.put(backlogKeys + " keys, backlog " + backlog, prepare(dir, backlogKeys, (int) backlog));
-                for (int run = 1; run <= runs; run++) {
-                    backlogRecoveries.add(child(backlogKeys, (int) backlog, run, "recover", dir.toString(),
-                            Long.toString(backlogKeys), Long.toString(backlog)));
-                }
-                LocalDirs.delete(dir);
-            }
-            for (long keys : sizes) {
-                log("checkpoint durations at " + keys + " keys");
-                checkpoints.addAll(CheckpointDurationBenchmark.run(scratch, keys, runs));
+            for (int i = 0; i < steps.size(); i++) {
+                steps.get(i).run();
+                String status = i == steps.size() - 1 ? "complete" : "partial: " + (i + 1) + " of " + steps.size()
+                        + " steps done (the file is rewritten after each step)";
+                Files.writeString(json, json(restores, recoveries, backlogRecoveries, checkpoints, prepareMs));
+                Files.writeString(md, markdown(restores, recoveries, backlogRecoveries, checkpoints, prepareMs, begin,
+                        Instant.now(), loadAtStart, load(), json.getFileName().toString(), scratch.getParent(), status));
+                log("wrote " + md + " and " + json + " (" + status + ")");
             }
         } finally {
             LocalDirs.delete(scratch);
         }
-        Instant end = Instant.now();
-        String date = LocalDate.now(ZoneOffset.UTC).toString();
-        Path json = results.resolve("recovery-" + date + ".json");
-        Files.writeString(json, json(restores, recoveries, backlogRecoveries, checkpoints, prepareMs));
-        Path md = results.resolve("recovery-latest.md");
-        Files.writeString(md, markdown(restores, recoveries, backlogRecoveries, checkpoints, prepareMs, begin, end,
-                loadAtStart, load(), json.getFileName().toString(), scratch.getParent()));
-        log("wrote " + md + " and " + json);
+    }
+
+    @FunctionalInterface
+    private interface Step {
+        void run() throws Exception;
+    }
+
+    private static Runnable step(Step step) {
+        return () -> {
+            try {
+                step.run();
+            } catch (RuntimeException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new IllegalStateException("A benchmark step failed: " + e, e);
+            }
+        };
     }
 
     // ---------------------------------------------------------------------------------------
@@ -147,8 +183,12 @@ public final class RunRecoveryBenchmarks {
         ProcessBuilder builder = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT);
         long spawnedAt = System.currentTimeMillis();
         Process process = builder.start();
+        // A runner stopped with Ctrl-C or kill must not leave its child running.
+        Thread reaper = new Thread(process::destroyForcibly);
+        Runtime.getRuntime().addShutdownHook(reaper);
         String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         int exit = process.waitFor();
+        Runtime.getRuntime().removeShutdownHook(reaper);
         Optional<String> line = out.lines().filter(l -> l.startsWith("RESULT ")).findFirst();
         if (exit != 0 || line.isEmpty()) {
             throw new IllegalStateException("The benchmark child " + Arrays.toString(args) + " exited with [" + exit
@@ -171,13 +211,14 @@ public final class RunRecoveryBenchmarks {
     private static String markdown(List<Recovery> restores, List<Recovery> recoveries, List<Recovery> backlogs,
                                    List<CheckpointDurationBenchmark.Sample> checkpoints, Map<String, Long> prepareMs,
                                    Instant begin, Instant end, String loadStart, String loadEnd, String json,
-                                   Path scratchParent) {
+                                   Path scratchParent, String status) {
         StringBuilder md = new StringBuilder();
         md.append("# Recovery and checkpoint benchmarks\n\n");
         md.append("| | |\n|---|---|\n");
         md.append("| command | `java -cp benchmarks/target/benchmarks.jar io.sluice.benchmarks.RunRecoveryBenchmarks`")
                 .append(properties()).append(" |\n");
         md.append("| date | ").append(begin).append(" |\n");
+        md.append("| status | ").append(status).append(" |\n");
         md.append("| wall time | ").append(Duration.between(begin, end).toSeconds()).append(" s |\n");
         md.append("| load average (1, 5, 15 min) | ").append(loadStart).append(" at the start, ").append(loadEnd)
                 .append(" at the end |\n");
@@ -208,6 +249,19 @@ public final class RunRecoveryBenchmarks {
                     .append(" | **").append(stat(rs, r -> r.get("firstBatch"))).append("**")
                     .append(" | **").append(stat(rs, r -> r.launchMs() + r.get("firstBatch"))).append("** |\n");
         }
+        md.append("\nCPU time of the child (all threads, ms) in the same phases, which on a shared machine says ")
+                .append("how much of the wall time was work rather than waiting for a core:\n\n");
+        md.append("| keys | JVM start to main | getOrCreate | start (restore) | first batch | JVM start to first batch |\n")
+                .append("|---:|---:|---:|---:|---:|---:|\n");
+        for (long keys : distinct(recoveries)) {
+            List<Recovery> rs = recoveries.stream().filter(r -> r.keys() == keys && r.backlog() == 0).toList();
+            md.append("| ").append(String.format(Locale.ROOT, "%,d", keys))
+                    .append(" | ").append(stat(rs, r -> r.get("cpuMain")))
+                    .append(" | ").append(stat(rs, r -> r.get("cpuCreated") - r.get("cpuMain")))
+                    .append(" | ").append(stat(rs, r -> r.get("cpuStarted") - r.get("cpuCreated")))
+                    .append(" | ").append(stat(rs, r -> r.get("cpuFirstBatch") - r.get("cpuStarted")))
+                    .append(" | ").append(stat(rs, r -> r.get("cpuFirstBatch"))).append(" |\n");
+        }
         md.append("\n## The restore part alone\n\n");
         md.append("What `start` does to the state, in a new JVM: read the newest checkpoint, make the local ")
                 .append("snapshot copy match its manifest (local recovery: nothing downloaded when it matches), and ")
@@ -227,6 +281,15 @@ public final class RunRecoveryBenchmarks {
                     .append(" | ").append(stat(rs, r -> r.get("bytesReused")))
                     .append(" |\n");
         }
+        md.append("\nCPU ms of the same phases: ");
+        for (long keys : distinct(restores)) {
+            List<Recovery> rs = restores.stream().filter(r -> r.keys() == keys).toList();
+            md.append(String.format(Locale.ROOT, "%,d keys: read checkpoint %s, verify %s, open %s; ", keys,
+                    stat(rs, r -> r.get("cpuCheckpointRead") - r.get("cpuMain")),
+                    stat(rs, r -> r.get("cpuLocalCopyVerified") - r.get("cpuCheckpointRead")),
+                    stat(rs, r -> r.get("cpuStateOpened") - r.get("cpuLocalCopyVerified"))));
+        }
+        md.append("\n");
         md.append("\n## Recovery time against the WAL backlog\n\n");
         md.append("The same application, checkpointed, then that many batches run (1,000 keys each, blocks in the ")
                 .append("WAL, allocations in the tracker log) before the JVM halted: recovery re-runs them onto the ")
