@@ -784,16 +784,17 @@ public final class StreamingContext implements AutoCloseable {
                     StateStoreOptions.DEFAULT_WRITE_BUFFER_BYTES);
             Path working = local.resolve("state");
             if (recoverFrom != null && recoverFrom.hasState()) {
-                Path download = local.resolve("restore-" + recoverFrom.checkpointTimeMs());
+                // Local recovery: the local copy of the snapshot is made to match the checkpoint's
+                // manifest (downloading only what it lacks), then opened through hard links.
+                Path snapshot;
                 try {
-                    LocalDirs.delete(download);
-                    checkpointStore.downloadState(recoverFrom.checkpointTimeMs(), download);
+                    snapshot = Checkpointer.prepareLocalRestore(local, recoverFrom.checkpointTimeMs());
+                    checkpointStore.restoreState(recoverFrom.checkpointTimeMs(), snapshot);
                 } catch (IOException e) {
-                    throw new SluiceException("Cannot download the state of checkpoint " + recoverFrom.checkpointTimeMs()
+                    throw new SluiceException("Cannot restore the state of checkpoint " + recoverFrom.checkpointTimeMs()
                             + " from [" + checkpointDir + "]: " + e.getMessage(), e);
                 }
-                stateStore = RocksDBStateStore.restore(download, working, opts);
-                LocalDirs.delete(download);
+                stateStore = RocksDBStateStore.restore(snapshot, working, opts);
             } else {
                 LocalDirs.delete(working);
                 stateStore = RocksDBStateStore.open(working, opts);

@@ -12,7 +12,9 @@ import java.util.Optional;
  * <p>Layout under the root:
  * <pre>
  *   checkpoint-&lt;timeMs&gt;            metadata of the checkpoint taken after batch timeMs
- *   state/&lt;timeMs&gt;/...             the state snapshot files of that checkpoint
+ *   state/shared/...                   immutable state files (RocksDB tables), one copy each
+ *   state/&lt;timeMs&gt;/manifest         the files of that checkpoint's state snapshot
+ *   state/&lt;timeMs&gt;/files/...       its mutable state files
  * </pre>
  *
  * <p>Guarantees (DESIGN.md I4): a metadata file is written under a temporary name, synced
@@ -40,12 +42,24 @@ public interface CheckpointStore extends AutoCloseable {
     List<Long> listTimes() throws IOException;
 
     /**
-     * Copies every regular file of {@code localDir} (recursively) to {@code state/<timeMs>/}
-     * under the root, each file written to a temporary name, synced and renamed. To be called
-     * before {@link #write} of the same time. A repeated upload for the same time replaces the
-     * earlier files whole.
+     * Uploads the state snapshot in {@code localDir} (a RocksDB Checkpoint) as the state of
+     * checkpoint {@code timeMs}, incrementally: immutable files that an earlier checkpoint
+     * already uploaded do not travel again, and a manifest listing every file (size, CRC32C) is
+     * written last. To be called before {@link #write} of the same time. A repeated upload for
+     * the same time replaces the earlier one whole. Files uploaded here are never deleted before
+     * a checkpoint that no longer needs them is durable (retention after {@link #write}).
+     *
+     * @return the files and bytes sent, and those already there
      */
-    void uploadState(long timeMs, Path localDir) throws IOException;
+    StateTransfer uploadState(long timeMs, Path localDir) throws IOException;
+
+    /**
+     * The state manifest of checkpoint {@code timeMs}: the files its snapshot is made of.
+     *
+     * @throws java.io.FileNotFoundException if the checkpoint has no state
+     * @throws IOException if the manifest is missing or corrupt
+     */
+    StateManifest readStateManifest(long timeMs) throws IOException;
 
     /**
      * Copies the state files of checkpoint {@code timeMs} into {@code localDir} (created; must
@@ -53,7 +67,18 @@ public interface CheckpointStore extends AutoCloseable {
      *
      * @throws IOException if the checkpoint has no state or a file cannot be read
      */
-    void downloadState(long timeMs, Path localDir) throws IOException;
+    StateTransfer downloadState(long timeMs, Path localDir) throws IOException;
+
+    /**
+     * Makes {@code localDir} hold exactly the state files of checkpoint {@code timeMs}: files
+     * already there that match the manifest (name, size, CRC32C) are kept, the others
+     * downloaded, files the manifest does not list deleted (local recovery: a restart on the
+     * same machine downloads only what its local copy lacks).
+     *
+     * @return the files and bytes downloaded, and those already in place
+     * @throws IOException if the checkpoint has no state or a file cannot be read or verified
+     */
+    StateTransfer restoreState(long timeMs, Path localDir) throws IOException;
 
     /** The root URI, as given. */
     String root();

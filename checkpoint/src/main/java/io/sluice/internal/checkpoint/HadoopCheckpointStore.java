@@ -17,9 +17,13 @@ import java.nio.file.Files;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Objects;
 import java.util.Optional;
@@ -29,6 +33,7 @@ import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import java.util.zip.CRC32C;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.ChecksumException;
 import org.apache.hadoop.fs.FSDataInputStream;
@@ -59,9 +64,12 @@ import org.slf4j.LoggerFactory;
  * <pre>
  *   checkpoint-&lt;timeMs&gt;                     metadata, in the format of {@link CheckpointFile}
  *   .checkpoint-&lt;timeMs&gt;.tmp-&lt;uuid&gt;         a metadata file being written (ignored by readers)
- *   state/&lt;timeMs&gt;/&lt;relative path&gt;         state files, as uploaded
- *   state/&lt;timeMs&gt;/.../.&lt;name&gt;.tmp-&lt;uuid&gt;  a state file being written (ignored by readers)
+ *   state/shared/&lt;stem&gt;-&lt;size&gt;-&lt;crc32c&gt;&lt;ext&gt;  immutable state files, one copy each
+ *   state/&lt;timeMs&gt;/files/&lt;relative path&gt;   the checkpoint's mutable state files
+ *   state/&lt;timeMs&gt;/manifest                the checkpoint's {@link StateManifest}, written last
+ *   .../.&lt;name&gt;.tmp-&lt;uuid&gt;                 a file being written (ignored by readers)
  * </pre>
+ * State uploads are incremental; see the comment above {@link #uploadState}.
  *
  * <h2>Guarantees</h2>
  * <ul>
@@ -80,7 +88,9 @@ import org.slf4j.LoggerFactory;
  *       loses its metadata file first, then its {@code state/<time>} directory, so no surviving
  *       metadata ever refers to missing state. State directories newer than every checkpoint are
  *       kept (an upload for the coming checkpoint); older ones that no kept checkpoint owns are
- *       deleted, and so are leftover temporary metadata files.</li>
+ *       deleted, and so are leftover temporary metadata files. Last, shared state files that no
+ *       remaining manifest names are deleted (none if a kept checkpoint's manifest cannot be
+ *       read).</li>
  *   <li>{@link #readLatestValid} skips, with a WARN naming the file and the reason, every newest
  *       file that is truncated, has a bad magic number or checksum, holds another time than its
  *       name, or was written in a format version this reader does not know (a newer Sluice): an
@@ -96,6 +106,12 @@ public final class HadoopCheckpointStore implements CheckpointStore {
 
     static final String CHECKPOINT_PREFIX = "checkpoint-";
     static final String STATE_DIR = "state";
+    /** Under {@code state/}: immutable snapshot files, one copy each, shared by checkpoints. */
+    static final String SHARED_DIR = "shared";
+    /** Under {@code state/<time>/}: the checkpoint's mutable snapshot files. */
+    static final String OWN_FILES_DIR = "files";
+    /** Under {@code state/<time>/}: the checkpoint's {@link StateManifest}. */
+    static final String MANIFEST_NAME = "manifest";
     private static final Pattern CHECKPOINT_NAME = Pattern.compile("checkpoint-(\\d{1,19})");
     private static final Pattern TEMP_CHECKPOINT_NAME = Pattern.compile("\\.checkpoint-(\\d{1,19})\\.tmp-.+");
     private static final Pattern STATE_TIME = Pattern.compile("\\d{1,19}");
@@ -110,6 +126,8 @@ public final class HadoopCheckpointStore implements CheckpointStore {
     private final boolean local;
     private final Path rootPath;
     private final Path statePath;
+    private final Path sharedPath;
+    private final LocalChecksums checksums = new LocalChecksums();
     private final int retained;
     private final Object lock = new Object();
     private boolean closed; // guarded by lock
@@ -121,6 +139,7 @@ public final class HadoopCheckpointStore implements CheckpointStore {
         this.local = owned instanceof LocalFileSystem;
         this.rootPath = rootPath;
         this.statePath = new Path(rootPath, STATE_DIR);
+        this.sharedPath = new Path(statePath, SHARED_DIR);
         this.retained = retained;
     }
 
@@ -291,22 +310,73 @@ public final class HadoopCheckpointStore implements CheckpointStore {
         }
     }
 
+    /*
+     * Incremental state snapshots: how, and why.
+     *
+     * A state snapshot is a RocksDB Checkpoint: a directory of table files (*.sst, *.blob),
+     * which RocksDB never changes once written, plus a few small mutable files (CURRENT,
+     * MANIFEST-*, OPTIONS-*, *.log). Two checkpoints a few batches apart share most of their
+     * table files (compaction rewrites only some), so uploading every file every time would make
+     * a checkpoint cost the whole state instead of the change since the last one.
+     *
+     * Layout:
+     *   state/shared/<stem>-<size>-<crc32c><ext>   one copy of each immutable file, named by
+     *                                              its content (size and CRC32C), so a RocksDB
+     *                                              file number reused with other content after
+     *                                              a restore gets another name
+     *   state/<t>/files/<path>                     checkpoint t's mutable files, copied each time
+     *   state/<t>/manifest                         StateManifest: every file of t, with size
+     *                                              and CRC32C, written last
+     *
+     * Upload of checkpoint t (uploadState), each step durable before the next:
+     *   1. list state/shared once (one call; sizes come with it);
+     *   2. for each immutable file, take its CRC32C (LocalChecksums remembers it by inode, so a
+     *      table file is read for its checksum once, when it is new) and upload it under its
+     *      content name unless a file of that name and size is already there;
+     *   3. copy the mutable files under state/<t>/files/;
+     *   4. write state/<t>/manifest (temporary name, sync, rename).
+     * The caller then writes the metadata file checkpoint-<t>, which is what makes t exist.
+     *
+     * Crash safety: every file appears under its final name only complete (temporary name, sync,
+     * rename), and nothing of an older checkpoint is touched before step 4, so a crash in
+     * steps 1-4, or after them and before the metadata, leaves the previous checkpoint whole;
+     * the files uploaded so far are unreferenced, reused by the next upload if they match, or
+     * collected. Garbage collection of shared files runs only in retention, after a metadata
+     * file is durable (DESIGN.md I5): metadata of dropped checkpoints first, then their
+     * state/<t>, then every shared file that no remaining manifest names. If any manifest of a
+     * kept checkpoint cannot be read, no shared file is deleted (a file is deleted only when it
+     * is known to be unreferenced). A crash mid-collection leaves only unreferenced files behind,
+     * which the next retention deletes. Uploads, retention and restores are serialized on the
+     * store's lock, so retention never sees an upload halfway.
+     *
+     * Restore (restoreState) makes a local directory equal to a manifest: a file already there
+     * with the right size and checksum (remembered in the directory's index when it was
+     * written, so a restart reads nothing) stays, any other is downloaded (checked against the
+     * manifest's size and CRC32C), and files the manifest does not name are deleted. A restart
+     * on the same machine therefore downloads only what its local copy lacks, usually nothing;
+     * a restart elsewhere downloads everything.
+     */
+
     /**
      * {@inheritDoc}
      *
-     * <p>Subdirectories are recreated, empty ones included. Repeating the upload for the same
-     * time overwrites each file of the same relative path (files of an earlier upload that the
-     * new one lacks stay). The state directory of the time is synced on the local filesystem.
-     * Cost: one create, sync and rename per file; every byte travels, nothing is deduplicated.
+     * <p>Incremental: immutable files ({@link StateManifest#isImmutable}) already uploaded by an
+     * earlier checkpoint of this root, same name, size and CRC32C, do not travel again; mutable
+     * files are copied every time. The checksums are recorded in an index file inside
+     * {@code localDir} ({@link LocalChecksums}), so that a later {@link #restoreState} into the
+     * same directory can trust its files without reading them. Repeating the upload for the same
+     * time replaces the earlier upload whole. See the comment above this method for the
+     * algorithm and its crash safety.
      *
+     * @return what travelled and what was reused
      * @throws IOException              if {@code localDir} is not a readable directory, a file
      *                                  name cannot be a Hadoop path (it holds a {@code ':'}), or a
-     *                                  write fails; files already uploaded stay
+     *                                  write fails; the previous checkpoints stay complete
      * @throws IllegalArgumentException if {@code timeMs} is negative
      * @throws IllegalStateException    if the store is closed
      */
     @Override
-    public void uploadState(long timeMs, java.nio.file.Path localDir) throws IOException {
+    public StateTransfer uploadState(long timeMs, java.nio.file.Path localDir) throws IOException {
         requireValidTime(timeMs);
         Objects.requireNonNull(localDir, "localDir");
         if (!Files.isDirectory(localDir)) {
@@ -316,49 +386,114 @@ public final class HadoopCheckpointStore implements CheckpointStore {
         synchronized (lock) {
             ensureOpen();
             Path target = stateDir(timeMs);
-            long files = 0;
-            long bytes = 0;
+            Path ownDir = new Path(target, OWN_FILES_DIR);
+            long[] totals = new long[4];
             try {
                 // Every directory an entry may have been added to, synced at the end (local only).
-                Set<Path> directories = new LinkedHashSet<>(List.of(rootPath, statePath, target));
+                Set<Path> directories = new LinkedHashSet<>(List.of(rootPath, statePath, sharedPath, target, ownDir));
+                Map<String, Long> shared = listShared();
                 // A repeated upload for the same time (a batch re-run after recovery, whose
-                // earlier checkpoint metadata was never completed) replaces the earlier files
+                // earlier checkpoint metadata was never completed) replaces the earlier one
                 // whole, so no stale file of a partial upload mixes into the new snapshot.
                 if (fs.exists(target)) {
                     fs.delete(target, true);
                 }
-                fs.mkdirs(target);
+                fs.mkdirs(sharedPath);
+                fs.mkdirs(ownDir);
+                List<String> snapshotDirectories = new ArrayList<>();
+                List<StateManifest.Entry> entries = new ArrayList<>();
+                Map<String, Integer> localChecksums = new TreeMap<>();
                 for (java.nio.file.Path local : walk(localDir)) {
-                    Path remote = remotePath(target, localDir.relativize(local));
+                    java.nio.file.Path relative = localDir.relativize(local);
+                    String rel = relative.toString().replace('\\', '/');
+                    if (rel.startsWith(LocalChecksums.INDEX_NAME)) {
+                        continue; // this store's local index, not part of the snapshot
+                    }
+                    Path ownPath = remotePath(ownDir, relative);
                     if (Files.isDirectory(local)) {
-                        fs.mkdirs(remote);
-                        directories.add(remote);
+                        fs.mkdirs(ownPath);
+                        directories.add(ownPath);
+                        snapshotDirectories.add(rel);
                     } else if (Files.isRegularFile(local)) {
                         FaultPoints.hit(FaultPoints.STATE_UPLOAD_BETWEEN_FILES);
-                        writeAtomically(remote, out -> Files.copy(local, out));
-                        directories.add(remote.getParent());
-                        files++;
-                        bytes += Files.size(local);
+                        StateManifest.Entry entry;
+                        if (StateManifest.isImmutable(local.getFileName().toString())) {
+                            long size = Files.size(local);
+                            int crc = checksums.checksum(local);
+                            entry = new StateManifest.Entry(rel, size, crc, true);
+                            Long present = shared.get(entry.sharedName());
+                            if (present != null && present == size) {
+                                totals[2]++;
+                                totals[3] += size;
+                            } else {
+                                Path remote = new Path(sharedPath, entry.sharedName());
+                                writeAtomically(remote, out -> Files.copy(local, out));
+                                shared.put(entry.sharedName(), size);
+                                totals[0]++;
+                                totals[1] += size;
+                            }
+                        } else {
+                            CRC32C crc = new CRC32C();
+                            long[] size = new long[1];
+                            writeAtomically(ownPath, out -> size[0] = copyCounting(local, out, crc));
+                            directories.add(ownPath.getParent());
+                            entry = new StateManifest.Entry(rel, size[0], (int) crc.getValue(), false);
+                            totals[0]++;
+                            totals[1] += size[0];
+                        }
+                        entries.add(entry);
+                        localChecksums.put(rel, entry.crc32c());
                     }
                 }
+                StateManifest manifest = new StateManifest(timeMs, snapshotDirectories, entries);
+                byte[] encoded = manifest.encode();
+                writeAtomically(new Path(target, MANIFEST_NAME), out -> out.write(encoded));
                 for (Path directory : directories) {
                     syncLocalDirectory(directory);
+                }
+                try {
+                    checksums.writeIndex(localDir, localChecksums);
+                } catch (IOException | RuntimeException e) {
+                    // Only a cache: a restore into this directory will read the files instead.
+                    LOG.warn("Cannot write the checksum index of [{}]: {}; a restore from it will read its files",
+                            localDir, e.toString());
                 }
             } catch (IOException e) {
                 throw new IOException("Cannot upload the state of checkpoint [" + timeMs + "] from [" + localDir
                         + "] to [" + target + "]: " + e + "; check that the local files are readable, the"
-                        + " directory is writable and the filesystem is reachable and not full", e);
+                        + " directory is writable and the filesystem is reachable and not full"
+                        + " (older checkpoints are untouched)", e);
             }
-            LOG.info("State of checkpoint [{}] uploaded to [{}] ({} files, {} bytes)", timeMs, target, files, bytes);
+            StateTransfer transfer = new StateTransfer(totals[0], totals[1], totals[2], totals[3]);
+            LOG.info("State of checkpoint [{}] uploaded to [{}]: {} files, {} bytes sent; {} files, {} bytes"
+                    + " already there", timeMs, target, totals[0], totals[1], totals[2], totals[3]);
+            return transfer;
         }
     }
 
     /**
      * {@inheritDoc}
      *
-     * <p>Each file is copied to a temporary name in its directory, forced to disk, then moved to
-     * its final name, so {@code localDir} never holds a partial file under a final name; its size
-     * is checked against the remote one. Temporary files of an interrupted upload are not copied.
+     * @throws FileNotFoundException if the checkpoint has no state (never uploaded, or deleted by
+     *                               retention)
+     * @throws IOException           if the manifest is missing, truncated or corrupt
+     * @throws IllegalStateException if the store is closed
+     */
+    @Override
+    public StateManifest readStateManifest(long timeMs) throws IOException {
+        requireValidTime(timeMs);
+        synchronized (lock) {
+            ensureOpen();
+            return readManifest(timeMs);
+        }
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Each downloaded file is copied to a temporary name in its directory, its size and
+     * CRC32C checked against the manifest, forced to disk, then moved to its final name, so
+     * {@code localDir} never holds a partial file under a final name.
      *
      * @throws FileNotFoundException      if the checkpoint has no state directory (never uploaded,
      *                                    or deleted by retention)
@@ -366,39 +501,206 @@ public final class HadoopCheckpointStore implements CheckpointStore {
      * @throws IllegalStateException      if the store is closed
      */
     @Override
-    public void downloadState(long timeMs, java.nio.file.Path localDir) throws IOException {
+    public StateTransfer downloadState(long timeMs, java.nio.file.Path localDir) throws IOException {
         requireValidTime(timeMs);
         Objects.requireNonNull(localDir, "localDir");
         synchronized (lock) {
             ensureOpen();
-            Path source = stateDir(timeMs);
-            FileStatus status;
-            try {
-                status = fs.getFileStatus(source);
-            } catch (FileNotFoundException e) {
-                FileNotFoundException missing = new FileNotFoundException("Checkpoint [" + timeMs
-                        + "] has no state: [" + source + "] does not exist; either its state was never uploaded"
-                        + " (uploadState must precede write) or retention deleted it (only the newest ["
-                        + retained + "] checkpoints keep their state)");
-                missing.initCause(e);
-                throw missing;
-            }
-            if (!status.isDirectory()) {
-                throw new IOException("The state of checkpoint [" + timeMs + "], [" + source
-                        + "], is a file, not a directory: the checkpoint directory was modified by hand?");
-            }
             requireEmptyOrAbsent(localDir);
-            long[] totals = new long[2];
-            try {
-                Files.createDirectories(localDir);
-                download(source, localDir, totals);
-            } catch (IOException e) {
-                throw new IOException("Cannot download the state of checkpoint [" + timeMs + "] from [" + source
-                        + "] to [" + localDir + "]: " + e + "; check that the local directory is writable and"
-                        + " the filesystem is reachable", e);
+            return restoreLocked(timeMs, localDir);
+        }
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>A local file is kept when its size matches and its CRC32C does: the checksum is taken
+     * from the directory's index when the file's identity (name, size, modification time,
+     * inode) is the one recorded when this store uploaded or restored it, else by reading the
+     * file. Downloads are checked as in {@link #downloadState}. The directory's index is
+     * rewritten at the end.
+     *
+     * @throws FileNotFoundException if the checkpoint has no state
+     * @throws IOException           if the manifest is corrupt, a download fails, or a remote
+     *                               file does not match the manifest; files already in place stay
+     * @throws IllegalStateException if the store is closed
+     */
+    @Override
+    public StateTransfer restoreState(long timeMs, java.nio.file.Path localDir) throws IOException {
+        requireValidTime(timeMs);
+        Objects.requireNonNull(localDir, "localDir");
+        synchronized (lock) {
+            ensureOpen();
+            return restoreLocked(timeMs, localDir);
+        }
+    }
+
+    private StateTransfer restoreLocked(long timeMs, java.nio.file.Path localDir) throws IOException {
+        StateManifest manifest = readManifest(timeMs);
+        Path source = stateDir(timeMs);
+        long[] totals = new long[4];
+        try {
+            if (Files.exists(localDir) && !Files.isDirectory(localDir)) {
+                throw new FileAlreadyExistsException(localDir.toString(), null,
+                        "the state restore target exists and is not a directory");
             }
-            LOG.info("State of checkpoint [{}] downloaded from [{}] to [{}] ({} files, {} bytes)",
-                    timeMs, source, localDir, totals[0], totals[1]);
+            Files.createDirectories(localDir);
+            checksums.loadIndex(localDir);
+            Set<java.nio.file.Path> wanted = new HashSet<>();
+            for (String directory : manifest.directories()) {
+                java.nio.file.Path local = localDir.resolve(directory);
+                if (Files.exists(local) && !Files.isDirectory(local)) {
+                    Files.delete(local);
+                }
+                Files.createDirectories(local);
+                wanted.add(local);
+            }
+            Map<String, Integer> localChecksums = new TreeMap<>();
+            for (StateManifest.Entry entry : manifest.files()) {
+                java.nio.file.Path local = localDir.resolve(entry.path());
+                wanted.add(local);
+                localChecksums.put(entry.path(), entry.crc32c());
+                if (Files.isRegularFile(local) && Files.size(local) == entry.size()
+                        && checksums.checksum(local) == entry.crc32c()) {
+                    totals[2]++;
+                    totals[3] += entry.size();
+                    continue;
+                }
+                Path remote = entry.shared() ? new Path(sharedPath, entry.sharedName())
+                        : remotePath(new Path(source, OWN_FILES_DIR), java.nio.file.Path.of(entry.path()));
+                if (Files.isDirectory(local)) {
+                    deleteLocalRecursively(local);
+                }
+                Files.createDirectories(local.getParent());
+                downloadFile(remote, local, entry);
+                totals[0]++;
+                totals[1] += entry.size();
+            }
+            // Files the manifest does not name: a newer snapshot's, or the debris of a crash.
+            for (java.nio.file.Path existing : reversed(walk(localDir))) {
+                if (!wanted.contains(existing) && !existing.getFileName().toString().startsWith(LocalChecksums.INDEX_NAME)
+                        && !(Files.isDirectory(existing) && containsWanted(existing, wanted))) {
+                    deleteLocalRecursively(existing);
+                }
+            }
+            checksums.writeIndex(localDir, localChecksums);
+            try (FileChannel channel = FileChannel.open(localDir, StandardOpenOption.READ)) {
+                channel.force(true);
+            }
+        } catch (IOException e) {
+            throw new IOException("Cannot restore the state of checkpoint [" + timeMs + "] from [" + source
+                    + "] to [" + localDir + "]: " + e + "; check that the local directory is writable and"
+                    + " the filesystem is reachable", e);
+        }
+        LOG.info("State of checkpoint [{}] restored from [{}] to [{}]: {} files, {} bytes downloaded; {} files,"
+                + " {} bytes already in place", timeMs, source, localDir, totals[0], totals[1], totals[2], totals[3]);
+        return new StateTransfer(totals[0], totals[1], totals[2], totals[3]);
+    }
+
+    private static boolean containsWanted(java.nio.file.Path directory, Set<java.nio.file.Path> wanted) {
+        for (java.nio.file.Path p : wanted) {
+            if (p.startsWith(directory) && !p.equals(directory)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static void deleteLocalRecursively(java.nio.file.Path path) throws IOException {
+        if (Files.isDirectory(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            for (java.nio.file.Path child : reversed(walk(path))) {
+                Files.deleteIfExists(child);
+            }
+        }
+        Files.deleteIfExists(path);
+    }
+
+    /** Reads and validates {@code state/<timeMs>/manifest}; the lock is held. */
+    private StateManifest readManifest(long timeMs) throws IOException {
+        Path source = stateDir(timeMs);
+        if (!fs.exists(source)) {
+            throw new FileNotFoundException("Checkpoint [" + timeMs + "] has no state: [" + source
+                    + "] does not exist; either its state was never uploaded (uploadState must precede write)"
+                    + " or retention deleted it (only the newest [" + retained + "] checkpoints keep their state)");
+        }
+        Path manifestPath = new Path(source, MANIFEST_NAME);
+        byte[] content;
+        try (FSDataInputStream in = fs.open(manifestPath)) {
+            content = in.readAllBytes();
+        } catch (FileNotFoundException e) {
+            throw new IOException("The state of checkpoint [" + timeMs + "] has no manifest [" + manifestPath
+                    + "]: its upload was interrupted, or it was written by a Sluice without incremental"
+                    + " snapshots; recover from another checkpoint or start with a new checkpoint directory", e);
+        }
+        try {
+            return StateManifest.decode(timeMs, content);
+        } catch (IOException e) {
+            throw new IOException("The state manifest [" + manifestPath + "] is not valid: " + e.getMessage()
+                    + "; recover from an older checkpoint (delete checkpoint-" + timeMs + ")", e);
+        }
+    }
+
+    /** Names and sizes of the files under {@code state/shared/}, temporary files left out. */
+    private Map<String, Long> listShared() throws IOException {
+        Map<String, Long> shared = new HashMap<>();
+        if (!fs.exists(sharedPath)) {
+            return shared;
+        }
+        for (FileStatus status : fs.listStatus(sharedPath)) {
+            String name = status.getPath().getName();
+            if (status.isFile() && !TEMP_NAME.matcher(name).matches()) {
+                shared.put(name, status.getLen());
+            }
+        }
+        return shared;
+    }
+
+    private static long copyCounting(java.nio.file.Path local, OutputStream out, CRC32C crc) throws IOException {
+        byte[] buffer = new byte[1 << 16];
+        long total = 0;
+        try (InputStream in = Files.newInputStream(local)) {
+            for (int n; (n = in.read(buffer)) > 0; ) {
+                crc.update(buffer, 0, n);
+                out.write(buffer, 0, n);
+                total += n;
+            }
+        }
+        return total;
+    }
+
+    /** Downloads {@code remote} to {@code local} through a temporary file, checked against {@code entry}. */
+    private void downloadFile(Path remote, java.nio.file.Path local, StateManifest.Entry entry) throws IOException {
+        java.nio.file.Path temporary = local.resolveSibling("." + local.getFileName() + ".tmp-" + UUID.randomUUID());
+        try {
+            CRC32C crc = new CRC32C();
+            long copied;
+            try (InputStream in = fs.open(remote);
+                 FileChannel channel = FileChannel.open(temporary, StandardOpenOption.CREATE_NEW,
+                         StandardOpenOption.WRITE);
+                 OutputStream out = Channels.newOutputStream(channel)) {
+                byte[] buffer = new byte[1 << 16];
+                copied = 0;
+                for (int n; (n = in.read(buffer)) > 0; ) {
+                    crc.update(buffer, 0, n);
+                    out.write(buffer, 0, n);
+                    copied += n;
+                }
+                channel.force(true);
+            }
+            if (copied != entry.size() || (int) crc.getValue() != entry.crc32c()) {
+                throw new IOException("[" + remote + "] does not match the state manifest: [" + copied
+                        + "] bytes with CRC32C [" + String.format("%08x", (int) crc.getValue()) + "], expected ["
+                        + entry.size() + "] bytes with [" + String.format("%08x", entry.crc32c())
+                        + "]; the checkpoint directory is damaged, recover from an older checkpoint");
+            }
+            Files.move(temporary, local, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException | RuntimeException e) {
+            try {
+                Files.deleteIfExists(temporary);
+            } catch (IOException cleanupFailure) {
+                e.addSuppressed(cleanupFailure);
+            }
+            throw e;
         }
     }
 
@@ -516,6 +818,12 @@ public final class HadoopCheckpointStore implements CheckpointStore {
         }
     }
 
+    private static <T> List<T> reversed(List<T> list) {
+        List<T> copy = new ArrayList<>(list);
+        Collections.reverse(copy);
+        return copy;
+    }
+
     private static Path remotePath(Path base, java.nio.file.Path relative) throws IOException {
         Path remote = base;
         for (java.nio.file.Path name : relative) {
@@ -567,6 +875,7 @@ public final class HadoopCheckpointStore implements CheckpointStore {
                     }
                 }
             }
+            collectSharedFiles(kept, writtenTimeMs);
             for (FileStatus status : fs.listStatus(rootPath)) {
                 Matcher matcher = TEMP_CHECKPOINT_NAME.matcher(status.getPath().getName());
                 // Writes are serialized on the lock, so no temporary file is being written now.
@@ -579,6 +888,55 @@ public final class HadoopCheckpointStore implements CheckpointStore {
             // Not data loss: the checkpoint is durable, and old files are retried after the next write.
             LOG.warn("Checkpoint [{}] is written, but deleting old checkpoints from [{}] failed; retention will"
                     + " retry after the next checkpoint", writtenTimeMs, root, e);
+        }
+    }
+
+    /**
+     * Deletes every file under {@code state/shared/} that no remaining manifest names, and the
+     * temporary files of interrupted uploads there. Runs after the old checkpoints' metadata and
+     * state directories are gone, so the remaining manifests are those of the kept checkpoints
+     * and of a coming one. If a kept checkpoint's manifest cannot be read, nothing is deleted:
+     * a shared file goes only when it is known to be unreferenced.
+     */
+    private void collectSharedFiles(Set<Long> kept, long writtenTimeMs) throws IOException {
+        if (!fs.exists(sharedPath)) {
+            return;
+        }
+        Set<String> referenced = new HashSet<>();
+        for (FileStatus status : fs.listStatus(statePath)) {
+            String name = status.getPath().getName();
+            if (!status.isDirectory() || !STATE_TIME.matcher(name).matches() || !isLong(name)) {
+                continue;
+            }
+            long timeMs = Long.parseLong(name);
+            try {
+                for (StateManifest.Entry entry : readManifest(timeMs).files()) {
+                    if (entry.shared()) {
+                        referenced.add(entry.sharedName());
+                    }
+                }
+            } catch (IOException e) {
+                if (kept.contains(timeMs)) {
+                    LOG.warn("Checkpoint [{}] is written, but the state manifest of kept checkpoint [{}] in [{}]"
+                            + " cannot be read ({}); no shared state file is deleted until it can", writtenTimeMs,
+                            timeMs, root, e.getMessage());
+                    return;
+                }
+                // The state of no checkpoint (an upload that never reached its manifest): it
+                // references nothing durable.
+            }
+        }
+        long deleted = 0;
+        for (FileStatus status : fs.listStatus(sharedPath)) {
+            String name = status.getPath().getName();
+            // Uploads are serialized on the lock, so a temporary file here is an interrupted one.
+            if (!referenced.contains(name)) {
+                delete(status.getPath(), false);
+                deleted++;
+            }
+        }
+        if (deleted > 0) {
+            LOG.debug("Retention deleted [{}] shared state files no kept checkpoint needs from [{}]", deleted, root);
         }
     }
 
@@ -627,45 +985,6 @@ public final class HadoopCheckpointStore implements CheckpointStore {
         } catch (IOException e) {
             throw new IOException("Cannot read checkpoint file [" + status.getPath() + "]: " + e
                     + "; check that the filesystem is reachable", e);
-        }
-    }
-
-    private void download(Path source, java.nio.file.Path localDir, long[] totals) throws IOException {
-        for (FileStatus status : fs.listStatus(source)) {
-            String name = status.getPath().getName();
-            if (TEMP_NAME.matcher(name).matches()) {
-                continue; // left by an interrupted upload; the completed file, if any, has its own name
-            }
-            java.nio.file.Path local = localDir.resolve(name);
-            if (status.isDirectory()) {
-                Files.createDirectories(local);
-                download(status.getPath(), local, totals);
-            } else {
-                java.nio.file.Path temporary = localDir.resolve("." + name + ".tmp-" + UUID.randomUUID());
-                long copied;
-                try {
-                    try (InputStream in = fs.open(status.getPath());
-                         FileChannel channel = FileChannel.open(temporary, StandardOpenOption.CREATE_NEW,
-                                 StandardOpenOption.WRITE)) {
-                        copied = in.transferTo(Channels.newOutputStream(channel));
-                        channel.force(true);
-                    }
-                    if (copied != status.getLen()) {
-                        throw new EOFException("[" + status.getPath() + "] has [" + status.getLen()
-                                + "] bytes but [" + copied + "] were read");
-                    }
-                    Files.move(temporary, local, StandardCopyOption.ATOMIC_MOVE);
-                } catch (IOException | RuntimeException e) {
-                    try {
-                        Files.deleteIfExists(temporary);
-                    } catch (IOException cleanupFailure) {
-                        e.addSuppressed(cleanupFailure);
-                    }
-                    throw e;
-                }
-                totals[0]++;
-                totals[1] += copied;
-            }
         }
     }
 

@@ -73,7 +73,9 @@ final class HadoopCheckpointStoreHdfsTest extends CheckpointStoreContract {
         }
         DistributedFileSystem dfs = cluster.getFileSystem();
         assertArrayEquals(CheckpointFile.encode(1000, payload("meta")), readRaw("checkpoint-1000"));
-        assertEquals(3, dfs.getFileStatus(new Path(root + "/state/1000/000001.sst")).getLen());
+        String shared = StateManifest.sharedName("000001.sst", 3, LocalChecksums.compute(snapshot.resolve("000001.sst")));
+        assertEquals(3, dfs.getFileStatus(new Path(root + "/state/shared/" + shared)).getLen());
+        assertTrue(dfs.getFileStatus(new Path(root + "/state/1000/manifest")).isFile());
         assertEquals(List.of("checkpoint-1000", "state"), List.copyOf(names("")));
     }
 }

@@ -49,7 +49,9 @@ final class HadoopCheckpointStoreLocalTest extends CheckpointStoreContract {
         java.nio.file.Path dir = local.resolve("checkpoints");
         try (Stream<java.nio.file.Path> all = Files.walk(dir)) {
             List<String> names = all.filter(p -> !p.equals(dir)).map(p -> dir.relativize(p).toString()).sorted().toList();
-            assertEquals(List.of("checkpoint-1000", "state", "state/1000", "state/1000/a.sst"), names);
+            assertEquals(List.of("checkpoint-1000", "state", "state/1000", "state/1000/files", "state/1000/manifest",
+                    "state/shared", "state/shared/a-1-" + String.format("%08x", LocalChecksums.compute(snapshot.resolve("a.sst")))
+                            + ".sst"), names);
         }
     }
 

@@ -3,6 +3,7 @@ package io.sluice.internal.recovery;
 import io.sluice.SluiceException;
 import io.sluice.Time;
 import io.sluice.internal.checkpoint.CheckpointStore;
+import io.sluice.internal.checkpoint.StateTransfer;
 import io.sluice.internal.dstream.DStreamGraph;
 import io.sluice.internal.receiver.ReceivedBlockStore;
 import io.sluice.internal.receiver.ReceivedBlockTracker;
@@ -12,6 +13,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.Map;
@@ -24,9 +26,12 @@ import org.slf4j.LoggerFactory;
  * so the state it snapshots is exactly the state after its batch.
  *
  * <p>Order of a checkpoint of batch t, each step durable before the next (DESIGN.md I4, I5):
- * snapshot the state store locally (RocksDB Checkpoint, hard links), upload the snapshot's
- * files, write the metadata file (temporary name, sync, rename), and only then clean up the
- * tracker log and the WAL segments that no retained checkpoint needs any more. A crash at any point leaves the previous
+ * snapshot the state store locally (RocksDB Checkpoint, hard links) into
+ * {@code snapshots/<t>} of the local directory, upload the files of the snapshot that no
+ * earlier checkpoint uploaded (incremental, see {@link CheckpointStore#uploadState}), write the
+ * metadata file (temporary name, sync, rename), and only then delete the older local snapshots
+ * (the new one stays as the local copy for local recovery) and clean up the tracker log and
+ * the WAL segments that no retained checkpoint needs any more. A crash at any point leaves the previous
  * checkpoint valid and everything it needs in place.
  */
 public final class Checkpointer {
@@ -80,21 +85,26 @@ public final class Checkpointer {
                            ReceivedBlockStore blocks) {
         long start = System.nanoTime();
         long t = time.milliseconds();
+        StateTransfer sent = null;
         boolean hasState = state != null && !graph.statefulOperators().isEmpty();
         try {
             if (hasState) {
-                Path snap = localDir.resolve("snapshots").resolve(Long.toString(t));
+                Path snap = localSnapshotDir(localDir, t);
                 deleteRecursively(snap);
                 Files.createDirectories(snap.getParent());
                 state.snapshot(snap);
-                store.uploadState(t, snap);
-                deleteRecursively(snap);
+                sent = store.uploadState(t, snap);
             }
             CheckpointMetadata meta = CheckpointMetadata.of(appName, batchMs, zeroTime.milliseconds(), t,
                     graph.describeStateful(), hasState,
                     tracker == null ? java.util.Map.of() : tracker.positionsCoveredBy(t),
                     accumulators.get(), broadcasts.get());
             store.write(t, serializer.serialize(meta));
+            if (hasState) {
+                // The new checkpoint is durable: its snapshot becomes the local copy that a
+                // restart on this machine recovers from, and the older copies can go.
+                deleteLocalSnapshotsExcept(localDir, t);
+            }
         } catch (IOException e) {
             throw new SluiceException("Cannot write the checkpoint of batch " + time + " to [" + store.root()
                     + "]: " + e.getMessage() + "; check that the checkpoint directory is reachable and"
@@ -122,8 +132,79 @@ public final class Checkpointer {
             }
         }
         long ms = (System.nanoTime() - start) / 1_000_000;
-        LOG.info("Checkpoint of batch {} written to {} in {} ms", time, store.root(), ms);
+        if (sent != null) {
+            LOG.info("Checkpoint of batch {} written to {} in {} ms (state: {} files, {} bytes uploaded; {} files,"
+                    + " {} bytes already there)", time, store.root(), ms, sent.filesTransferred(),
+                    sent.bytesTransferred(), sent.filesReused(), sent.bytesReused());
+        } else {
+            LOG.info("Checkpoint of batch {} written to {} in {} ms", time, store.root(), ms);
+        }
         return ms;
+    }
+
+    /**
+     * The local copy of the state snapshot of checkpoint {@code timeMs}:
+     * {@code <localDir>/snapshots/<timeMs>}. Checkpoints write their snapshot there and keep it
+     * until the next checkpoint is durable, so that a restart on the same machine can restore
+     * from it without downloading (local recovery).
+     */
+    public static Path localSnapshotDir(Path localDir, long timeMs) {
+        return localDir.resolve("snapshots").resolve(Long.toString(timeMs));
+    }
+
+    /**
+     * Prepares the directory to restore checkpoint {@code timeMs} into, before
+     * {@link CheckpointStore#restoreState} makes it match the checkpoint's manifest: the local
+     * copy of that checkpoint if there is one; else the newest other local snapshot, renamed,
+     * whose table files are mostly those of the checkpoint too (a fall back to an older
+     * checkpoint, or a checkpoint whose metadata write failed); else a new, empty directory (a
+     * restart on another machine, which downloads everything).
+     *
+     * @throws IOException if the snapshots directory cannot be listed or renamed in
+     */
+    public static Path prepareLocalRestore(Path localDir, long timeMs) throws IOException {
+        Path target = localSnapshotDir(localDir, timeMs);
+        if (Files.isDirectory(target)) {
+            return target;
+        }
+        Path snapshots = target.getParent();
+        if (Files.isDirectory(snapshots)) {
+            Path newest = null;
+            long newestTime = Long.MIN_VALUE;
+            try (Stream<Path> entries = Files.list(snapshots)) {
+                for (Path p : entries.toList()) {
+                    String name = p.getFileName().toString();
+                    if (Files.isDirectory(p) && name.matches("\\d{1,18}") && Long.parseLong(name) > newestTime) {
+                        newest = p;
+                        newestTime = Long.parseLong(name);
+                    }
+                }
+            }
+            if (newest != null) {
+                deleteRecursively(target);
+                Files.move(newest, target, StandardCopyOption.ATOMIC_MOVE);
+                LOG.info("Restoring checkpoint {} over the local snapshot of checkpoint {}", timeMs, newestTime);
+                return target;
+            }
+        }
+        Files.createDirectories(target);
+        return target;
+    }
+
+    /** Deletes every local snapshot but that of {@code keptTimeMs}. */
+    public static void deleteLocalSnapshotsExcept(Path localDir, long keptTimeMs) throws IOException {
+        Path kept = localSnapshotDir(localDir, keptTimeMs);
+        Path snapshots = kept.getParent();
+        if (!Files.isDirectory(snapshots)) {
+            return;
+        }
+        try (Stream<Path> entries = Files.list(snapshots)) {
+            for (Path p : entries.toList()) {
+                if (!p.equals(kept)) {
+                    deleteRecursively(p);
+                }
+            }
+        }
     }
 
     static void deleteRecursively(Path p) throws IOException {

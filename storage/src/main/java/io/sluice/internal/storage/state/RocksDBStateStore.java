@@ -135,8 +135,12 @@ public final class RocksDBStateStore implements StateStore {
 
     /**
      * Replaces {@code workingDir} with a copy of {@code snapshotDir} (written by
-     * {@link #snapshot}) and opens it. The files are copied, not moved or linked: the snapshot
-     * stays valid and can be restored again.
+     * {@link #snapshot}) and opens it. The snapshot stays valid and can be restored again:
+     * table and blob files ({@code *.sst}, {@code *.blob}), which RocksDB never modifies once
+     * written and only ever deletes, are hard-linked when both directories are on one
+     * filesystem (so a restore costs no copy of the state), every other file is copied (RocksDB
+     * appends to or rewrites those). Files whose name starts with {@code .} (indexes and
+     * temporary files of whoever put the snapshot there) are not part of the snapshot.
      *
      * @throws StateStoreException if {@code snapshotDir} is not a snapshot, or a copy fails
      */
@@ -333,13 +337,27 @@ public final class RocksDBStateStore implements StateStore {
         });
     }
 
+    private static void linkOrCopy(Path source, Path destination) throws IOException {
+        try {
+            Files.createLink(destination, source);
+        } catch (IOException | UnsupportedOperationException e) {
+            // Another filesystem, or one without hard links: a copy is as correct, only slower.
+            Files.copy(source, destination);
+        }
+    }
+
     private static void copyRecursively(Path source, Path target) throws IOException {
         try (Stream<Path> paths = Files.walk(source)) {
             paths.forEach(path -> {
                 Path destination = target.resolve(source.relativize(path).toString());
                 try {
+                    String name = path.getFileName().toString();
                     if (Files.isDirectory(path)) {
                         Files.createDirectories(destination);
+                    } else if (name.startsWith(".")) {
+                        return; // not RocksDB's: an index or temporary file kept beside the snapshot
+                    } else if (name.endsWith(".sst") || name.endsWith(".blob")) {
+                        linkOrCopy(path, destination);
                     } else {
                         Files.copy(path, destination);
                     }
