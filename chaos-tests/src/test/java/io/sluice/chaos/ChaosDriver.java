@@ -277,8 +277,10 @@ final class ChaosDriver {
             Outcome o = new Outcome(life, plan, firstBatch, batches, linesBefore, checker.linesSeen(), endedAt, status,
                     caughtUp);
             outcomes.add(o);
-            System.out.printf("  life %d: %s %s, ended %,d ms after start (status %s); first batch after %s;"
-                    + " %d batches; lines seen %,d%n", life, plan.ending(), plan.label(), endedAt, status,
+            System.out.printf("  life %d: %s %s%s, ended %,d ms after start (status %s); first batch after %s;"
+                    + " %d batches; lines seen %,d%n", life, plan.ending(), plan.label(),
+                    plan.ending() == Ending.SIGTERM ? (caughtUp ? " (caught up)" : " (behind the clock)") : "",
+                    endedAt, status,
                     firstBatch < 0 ? "-" : firstBatch + " ms", batches, checker.linesSeen());
             try {
                 hooks.afterLife(o, output);

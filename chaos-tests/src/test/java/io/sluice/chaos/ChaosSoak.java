@@ -209,8 +209,9 @@ class ChaosSoak {
                     r.seed(), r.outcomes().size(), r.checks(), r.ms() / 1000.0,
                     r.failure() == null ? "passed" : "FAILED: " + r.failure().replace('|', '/').replace('\n', ' ')));
         }
-        sb.append("\nReplay a round: `mvn -o -B -pl chaos-tests -am verify -Pchaos-soak -Dchaos.soak.rounds=1"
-                + " -Dchaos.soak.kind=<kind> -Dchaos.seed=<seed>`\n");
+        sb.append("\nReplay a round: `mvn -o -B -pl chaos-tests -am verify -Pchaos-soak -Dtest=NONE"
+                + " -Dsurefire.failIfNoSpecifiedTests=false -Dchaos.soak.rounds=1 -Dchaos.soak.kind=<kind>"
+                + " -Dchaos.seed=<seed>`\n");
         return sb.toString();
     }
 
