@@ -165,12 +165,14 @@ public final class JobScheduler {
         long end = System.currentTimeMillis();
         BatchInfo completed = new BatchInfo(time, numRecords, submitted, start, end, Optional.empty());
         notifyInternal(l -> l.onBatchCompleted(completed));
+        // Queued for the listeners before the batch counts as completed: a batch generated after
+        // an awaitCompletion returned is announced after this completion, never before it.
+        bus.post(l -> l.onBatchCompleted(completed));
         synchronized (completionLock) {
             lastCompletedMs = Math.max(lastCompletedMs, time.milliseconds());
             completionLock.notifyAll();
         }
         LOG.debug("Batch {} completed in {} ms", time, end - start);
-        bus.post(l -> l.onBatchCompleted(completed));
     }
 
     /** The latest completed batch time, if any. */
