@@ -2,7 +2,6 @@ package io.sluice.benchmarks;
 
 import io.sluice.internal.recovery.LocalDirs;
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -400,9 +399,5 @@ public final class RunRecoveryBenchmarks {
         } catch (IOException e) {
             return "unknown";
         }
-    }
-
-    static long pid() {
-        return ManagementFactory.getRuntimeMXBean().getPid();
     }
 }
