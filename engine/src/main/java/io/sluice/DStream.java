@@ -374,6 +374,31 @@ public abstract class DStream<T> {
     }
 
     /**
+     * Names the stateful operator that produces this stream ({@code updateStateByKey},
+     * {@code mapWithState}, {@code reduceByKeyAndWindow} with an inverse function), as Flink's
+     * {@code uid}. A checkpoint keeps state by operator id; without a name the id is derived from
+     * the operator's kind and its place among the operators of that kind ({@code updateStateByKey-0},
+     * ...), which survives changes to stateless steps but not adding or removing a stateful
+     * operator of the same kind before it. A named operator keeps its state across any such change
+     * as long as the name stays the same.
+     *
+     * <pre>{@code
+     * pairs.updateStateByKey(update).uid("word-counts").print();
+     * }</pre>
+     *
+     * @param id letters, digits, '.', '_' or '-'; unique among the context's stateful operators
+     * @return this stream
+     * @throws IllegalArgumentException if this stream is not produced by a stateful operator, or
+     *     the id is malformed or taken
+     * @throws IllegalStateException if the context has started
+     */
+    public DStream<T> uid(String id) {
+        throw new IllegalArgumentException("uid(\"" + id + "\") names a stateful operator, and " + getClass().getSimpleName()
+                + " keeps no state: call uid on the stream returned by updateStateByKey, mapWithState or"
+                + " reduceByKeyAndWindow with an inverse function");
+    }
+
+    /**
      * Sets the interval at which this stream is checkpointed, as Spark's {@code checkpoint}: a
      * multiple of this stream's slide duration. Sluice snapshots all state in one checkpoint of
      * the context, taken at the smallest interval set on any stream or by {@code

@@ -22,6 +22,13 @@ public final class MapWithStateDStream<K, V, S, T> extends DStream<T> {
         this.operator = operator;
     }
 
+    /** Names this mapWithState operator; see {@link DStream#uid(String)}. */
+    @Override
+    public MapWithStateDStream<K, V, S, T> uid(String id) {
+        operator.uid(id);
+        return this;
+    }
+
     /** Every (key, state) after each batch. Cost per batch: proportional to the state's size. */
     public PairDStream<K, S> stateSnapshots() {
         return PairDStream.fromDStream(operator.snapshots());

@@ -32,6 +32,13 @@ public class PairDStream<K, V> extends DStream<Tuple2<K, V>> {
         return stream instanceof PairDStream<K, V> p ? p : new PairDStream<>(stream);
     }
 
+    /** Names the stateful operator behind this stream; see {@link DStream#uid(String)}. */
+    @Override
+    public PairDStream<K, V> uid(String id) {
+        inner.uid(id);
+        return this;
+    }
+
     @Override
     public Duration slideDuration() {
         return inner.slideDuration();

@@ -62,8 +62,37 @@ public final class DStreamGraph {
         assertMutable();
         int n = statefulCountByKind.merge(kind, 1, Integer::sum) - 1;
         String id = kind + "-" + n;
+        if (stateful.containsKey(id)) {
+            throw new IllegalArgumentException("A stateful operator was named [" + id + "] with uid(), the id this "
+                    + kind + " operator gets by its place in the graph: choose a name that is not of the form <kind>-<n>");
+        }
         stateful.put(id, stream);
         return id;
+    }
+
+    /**
+     * Renames stateful operator {@code oldId} to the user-chosen {@code newId} and returns it.
+     *
+     * @throws IllegalArgumentException if {@code newId} is malformed or names another operator
+     */
+    public synchronized String renameStateful(String oldId, String newId) {
+        assertMutable();
+        if (newId == null || !newId.matches("[A-Za-z0-9._-]{1,200}")) {
+            throw new IllegalArgumentException("Invalid operator uid [" + newId + "]: use 1-200 letters, digits, '.', '_'"
+                    + " or '-'");
+        }
+        if (newId.equals(oldId)) {
+            return newId;
+        }
+        if (stateful.containsKey(newId)) {
+            throw new IllegalArgumentException("Two stateful operators named [" + newId + "]: each uid must be unique");
+        }
+        StatefulDStream s = stateful.remove(oldId);
+        if (s == null) {
+            throw new IllegalStateException("Stateful operator [" + oldId + "] is not registered; this is a bug");
+        }
+        stateful.put(newId, s);
+        return newId;
     }
 
     public List<InputDStream<?>> inputs() {

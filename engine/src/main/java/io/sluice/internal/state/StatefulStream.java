@@ -13,7 +13,7 @@ import io.sluice.internal.dstream.StatefulDStream;
  * @param <T> the record type of the operator's output stream
  */
 public abstract class StatefulStream<T> extends DStream<T> implements StatefulDStream {
-    private final String operatorId;
+    private volatile String operatorId;
     private final Object applyLock = new Object();
     private long lastAppliedMs = Long.MIN_VALUE;
     private boolean restored;
@@ -27,6 +27,13 @@ public abstract class StatefulStream<T> extends DStream<T> implements StatefulDS
     @Override
     public final String operatorId() {
         return operatorId;
+    }
+
+    /** Renames this operator to the user's {@code id} (before start); see {@link DStream#uid}. */
+    @Override
+    public DStream<T> uid(String id) {
+        operatorId = graph().renameStateful(operatorId, id);
+        return this;
     }
 
     @Override
