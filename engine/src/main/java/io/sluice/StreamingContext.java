@@ -27,6 +27,7 @@ import io.sluice.internal.receiver.SocketReceiver;
 import io.sluice.internal.recovery.CheckpointMetadata;
 import io.sluice.internal.recovery.Checkpointer;
 import io.sluice.internal.recovery.LocalDirs;
+import io.sluice.internal.scheduler.DirectRateFeed;
 import io.sluice.internal.scheduler.JobGenerator;
 import io.sluice.internal.scheduler.JobScheduler;
 import io.sluice.internal.scheduler.ListenerBus;
@@ -811,7 +812,8 @@ public final class StreamingContext implements AutoCloseable {
         boolean manual = clock instanceof ManualClock;
         receiverTracker = new ReceiverTracker(receiverInputs, blockStore, tracker, batchDuration.toMillis(),
                 ReceiverSettings.from(conf, !manual), receiverEvents());
-        jobScheduler = new JobScheduler(graph, runtime, env.scheduler(), bus, receiverTracker.batchListener(),
+        jobScheduler = new JobScheduler(graph, runtime, env.scheduler(), bus,
+                bothOf(receiverTracker.batchListener(), new DirectRateFeed(graph.inputs(), tracker)),
                 concurrentJobs, this::afterBatch, this::fail);
         jobGenerator = new JobGenerator(clock, batchDuration, graph, tracker, receiverTracker, jobScheduler, this::fail);
         if (checkpointing) {
@@ -848,6 +850,29 @@ public final class StreamingContext implements AutoCloseable {
             receiverTracker.start();
             jobGenerator.startFresh(zero);
         }
+    }
+
+    /** The engine's batch listeners that drive backpressure (receivers, direct inputs), in that order. */
+    private static StreamingListener bothOf(StreamingListener receivers, StreamingListener direct) {
+        return new StreamingListener() {
+            @Override
+            public void onBatchSubmitted(BatchInfo batch) {
+                try {
+                    receivers.onBatchSubmitted(batch);
+                } finally {
+                    direct.onBatchSubmitted(batch);
+                }
+            }
+
+            @Override
+            public void onBatchCompleted(BatchInfo batch) {
+                try {
+                    receivers.onBatchCompleted(batch);
+                } finally {
+                    direct.onBatchCompleted(batch);
+                }
+            }
+        };
     }
 
     private void resumeDirectInputs(boolean recovered) {

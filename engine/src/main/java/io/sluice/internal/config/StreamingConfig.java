@@ -94,14 +94,15 @@ public final class StreamingConfig {
 
     public static final ConfigKey<Boolean> BACKPRESSURE_ENABLED = new ConfigKey<>(
             "sluice.streaming.backpressure.enabled",
-            "adapt each receiver's rate to how fast batches are processed (PID estimator), never"
-                    + " above receiver.maxRate", "false", StreamingConfig::parseBoolean, b -> true,
+            "adapt each receiver's rate (never above receiver.maxRate), and how much a direct input"
+                    + " such as Kafka plans per batch, to how fast batches are processed (PID estimator)", "false", StreamingConfig::parseBoolean, b -> true,
             "true or false");
 
     public static final ConfigKey<Long> BACKPRESSURE_INITIAL_RATE = new ConfigKey<>(
             "sluice.streaming.backpressure.initialRate",
-            "with backpressure, the rate receivers start at before the first estimate; defaults"
-                    + " to receiver.maxRate (no limit if that is unset)", null, Long::parseLong,
+            "with backpressure, the rate receivers (each) and direct inputs (each stream) start at"
+                    + " before the first estimate; defaults to receiver.maxRate for receivers and to no"
+                    + " limit for direct inputs", null, Long::parseLong,
             n -> n > 0, "a positive integer (records per second)");
 
     public static final ConfigKey<Double> BACKPRESSURE_PID_PROPORTIONAL = new ConfigKey<>(

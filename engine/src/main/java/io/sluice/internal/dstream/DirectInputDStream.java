@@ -3,6 +3,7 @@ package io.sluice.internal.dstream;
 import io.sluice.RDD;
 import io.sluice.StreamingContext;
 import io.sluice.Time;
+import io.sluice.internal.rate.RateController;
 import io.sluice.internal.rdd.ParallelCollectionRDD;
 import io.sluice.internal.receiver.InputPlan;
 import java.io.Serializable;
@@ -26,6 +27,11 @@ import java.util.Optional;
  * <p>{@code plan} runs on the job generator's thread, one batch at a time, in time order;
  * {@code read} builds a lazy RDD and may run on any thread.
  *
+ * <p>Backpressure: a stream that adapts how much it plans per batch returns a
+ * {@link RateController} from {@link #rateController()}; the engine feeds it every completed
+ * batch, and {@code plan} reads its latest rate. The rate reaches a batch only through the
+ * logged plan, so re-run batches are unaffected by it.
+ *
  * @param <T> record type
  * @param <P> plan type (serialized with the engine's serializer into the tracker log)
  */
@@ -47,6 +53,16 @@ public abstract class DirectInputDStream<T, P extends Serializable> extends Inpu
      * @return the plan, the position after it and its record count (-1 if unknown)
      */
     public abstract InputPlan plan(Time time);
+
+    /**
+     * The controller the engine feeds with completed batches (records of this stream per batch,
+     * processing and scheduling delays) so that {@link #plan} can bound a batch by the latest
+     * rate estimate. Read once when the context starts; empty (the default) for a stream that
+     * does not adapt its rate.
+     */
+    public Optional<RateController> rateController() {
+        return Optional.empty();
+    }
 
     /** Reads a planned batch: must return the same records every time it is given the same plan. */
     protected abstract RDD<T> read(Time time, P plan);

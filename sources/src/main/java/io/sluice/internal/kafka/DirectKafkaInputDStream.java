@@ -4,7 +4,9 @@ import io.sluice.RDD;
 import io.sluice.SluiceException;
 import io.sluice.StreamingContext;
 import io.sluice.Time;
+import io.sluice.internal.config.StreamingConfig;
 import io.sluice.internal.dstream.DirectInputDStream;
+import io.sluice.internal.rate.RateController;
 import io.sluice.internal.receiver.InputPlan;
 import io.sluice.kafka.CanCommitOffsets;
 import io.sluice.kafka.ConsumerStrategy;
@@ -14,10 +16,13 @@ import java.io.Serializable;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -38,12 +43,21 @@ import org.slf4j.LoggerFactory;
  * <h2>How a batch is planned, and why it replays exactly</h2>
  * When batch t is generated, the stream's own consumer (on the job generator's thread) reads
  * the partitions the {@link ConsumerStrategy} names and their end offsets, and fixes one
- * {@link OffsetRange} per partition: from the stream's next offset to the end offset, capped by
- * {@code sluice.streaming.kafka.maxRatePerPartition}. The ranges are the batch's plan, logged
- * with t's allocation before any job of t runs; the ends become the stream's position, which
- * checkpoints keep. Tasks read the ranges with consumers of their own ({@link TaskConsumers});
- * a re-run batch reads its logged ranges, hence the same records. Offsets below a partition's
- * log start (deleted by retention) fail the batch with a message rather than skip data.
+ * {@link OffsetRange} per partition: from the stream's next offset to the end offset, bounded by
+ * {@code sluice.streaming.kafka.maxRatePerPartition} and, with backpressure, by the stream's
+ * latest rate estimate split across partitions by lag ({@link PartitionBudget}). The ranges are
+ * the batch's plan, logged with t's allocation before any job of t runs; the ends become the
+ * stream's position, which checkpoints keep. Tasks read the ranges with consumers of their own
+ * ({@link TaskConsumers}); a re-run batch reads its logged ranges, hence the same records.
+ * Offsets below a partition's log start (deleted by retention) fail the batch with a message
+ * rather than skip data.
+ *
+ * <h2>Backpressure</h2>
+ * With {@code sluice.streaming.backpressure.enabled}, the engine feeds this stream's
+ * {@link RateController} (Spark's PID estimator) with every completed batch: the records the
+ * batch's ranges held, its processing and scheduling delays. Planning reads the latest estimate
+ * (before the first one, {@code backpressure.initialRate}, else no stream-wide bound). The rate
+ * only shapes the ranges of batches planned from now on; a re-run batch reads its logged ranges.
  *
  * <p>Offsets committed to Kafka ({@link #commitAsync}) are for monitoring only: recovery never
  * reads them.
@@ -54,7 +68,10 @@ public final class DirectKafkaInputDStream<K, V>
 
     private final ConsumerStrategy<K, V> strategy;
     private final LocationStrategy locations;
-    private final long maxRatePerPartition;
+    private final PartitionBudget budget;
+    private final Optional<RateController> rateController;
+    /** With backpressure, the rate before the first estimate (records/s for the whole stream). */
+    private final OptionalDouble initialRate;
     private final TaskConsumers<K, V> taskConsumers;
     private final ConcurrentLinkedQueue<PendingCommit> commits = new ConcurrentLinkedQueue<>();
     private final Object lock = new Object();
@@ -79,13 +96,25 @@ public final class DirectKafkaInputDStream<K, V>
         super(ssc);
         this.locations = Objects.requireNonNull(locations, "locationStrategy");
         this.strategy = Objects.requireNonNull(strategy, "consumerStrategy");
-        this.maxRatePerPartition = ssc.conf().getRequired(KafkaConfig.MAX_RATE_PER_PARTITION);
+        this.budget = new PartitionBudget(ssc.graph().batchDuration().toMillis(),
+                ssc.conf().getRequired(KafkaConfig.MAX_RATE_PER_PARTITION),
+                ssc.conf().getRequired(KafkaConfig.MIN_RATE_PER_PARTITION));
         this.taskConsumers = new TaskConsumers<>(strategy.kafkaParams(),
                 ssc.conf().getRequired(KafkaConfig.CONSUMER_POLL_TIMEOUT));
-        if (Boolean.parseBoolean(ssc.conf().get(KafkaConfig.BACKPRESSURE_ENABLED, "false"))) {
-            LOG.warn("{} is set, but direct Kafka streams do not adapt their rate to batch delays yet: only {}"
-                    + " limits them", KafkaConfig.BACKPRESSURE_ENABLED, KafkaConfig.MAX_RATE_PER_PARTITION.name());
-        }
+        this.rateController = RateController.forBackpressure(ssc.conf(), ssc.graph().batchDuration());
+        this.initialRate = rateController.isPresent()
+                ? ssc.conf().get(StreamingConfig.BACKPRESSURE_INITIAL_RATE)
+                        .map(r -> OptionalDouble.of(r.doubleValue())).orElse(OptionalDouble.empty())
+                : OptionalDouble.empty();
+    }
+
+    /**
+     * With {@code sluice.streaming.backpressure.enabled}, the controller whose latest estimate
+     * bounds each batch (see {@link PartitionBudget}); empty otherwise.
+     */
+    @Override
+    public Optional<RateController> rateController() {
+        return rateController;
     }
 
     /** The strategy this stream reads with. */
@@ -148,9 +177,7 @@ public final class DirectKafkaInputDStream<K, V>
             } catch (KafkaException e) {
                 throw kafkaError("read the offsets of " + parts, e);
             }
-            long cap = maxPerPartition();
-            List<OffsetRange> ranges = new ArrayList<>(parts.size());
-            Map<TopicPartition, Long> after = new TreeMap<>(orderOf());
+            Map<TopicPartition, Long> lags = new LinkedHashMap<>();
             for (TopicPartition tp : parts) {
                 long from = next.get(tp);
                 long first = begin.get(tp);
@@ -167,13 +194,22 @@ public final class DirectKafkaInputDStream<K, V>
                             + ", beyond its end offset " + last + " (topic deleted and recreated?): start from a"
                             + " fresh checkpoint directory");
                 }
-                long until = cap > 0 ? Math.min(last, from + cap) : last;
+                lags.put(tp, last - from);
+            }
+            OptionalDouble rate = streamRate();
+            Map<TopicPartition, Long> take = budget.split(lags, rate);
+            List<OffsetRange> ranges = new ArrayList<>(parts.size());
+            Map<TopicPartition, Long> after = new TreeMap<>(orderOf());
+            for (TopicPartition tp : parts) {
+                long from = next.get(tp);
+                long until = from + take.get(tp);
                 ranges.add(OffsetRange.create(tp, from, until));
                 after.put(tp, until);
             }
             next = after;
             KafkaBatchPlan plan = new KafkaBatchPlan(ranges.toArray(new OffsetRange[0]));
-            LOG.debug("Kafka stream {} batch {}: {}", id(), time, plan);
+            LOG.debug("Kafka stream {} batch {} (rate {} records/s): {}", id(), time,
+                    rate.isPresent() ? rate.getAsDouble() : "unbounded", plan);
             return new InputPlan(plan, KafkaPosition.of(after), plan.count());
         }
     }
@@ -183,13 +219,13 @@ public final class DirectKafkaInputDStream<K, V>
         return new KafkaRDD<>(ssc.runtime().env(), plan.ranges(), taskConsumers);
     }
 
-    private long maxPerPartition() {
-        if (maxRatePerPartition <= 0) {
-            return 0;
+    /** With backpressure, the latest estimate, else the initial rate if set; empty: no stream-wide bound. */
+    private OptionalDouble streamRate() {
+        if (rateController.isEmpty()) {
+            return OptionalDouble.empty();
         }
-        long batchMs = ssc.graph().batchDuration().toMillis();
-        return Math.max(1, Math.multiplyHigh(maxRatePerPartition, batchMs) == 0
-                ? maxRatePerPartition * batchMs / 1000 : Long.MAX_VALUE);
+        OptionalDouble latest = rateController.get().latestRate();
+        return latest.isPresent() ? latest : initialRate;
     }
 
     private static java.util.Comparator<TopicPartition> orderOf() {

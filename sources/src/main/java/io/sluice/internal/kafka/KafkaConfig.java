@@ -17,14 +17,18 @@ public final class KafkaConfig {
                     + " reads at most rate x batch duration (at least 1) records per partition; 0 = no limit",
             "0", Long::parseLong, n -> n >= 0, "an integer >= 0");
 
+    public static final ConfigKey<Long> MIN_RATE_PER_PARTITION = new ConfigKey<>(
+            "sluice.streaming.kafka.minRatePerPartition",
+            "the fewest records per second a direct Kafka stream reads from each partition that has"
+                    + " records to read, whatever backpressure estimates; each batch reads at least"
+                    + " rate x batch duration (at least 1) records from such a partition",
+            "1", Long::parseLong, n -> n >= 1, "an integer >= 1");
+
     public static final ConfigKey<Duration> CONSUMER_POLL_TIMEOUT = new ConfigKey<>(
             "sluice.streaming.kafka.consumer.poll.ms",
             "how long a task waits for Kafka to return records of its offset range before it fails",
             "120s", StreamingConfig::parseDuration, d -> d.toMillis() > 0, "a positive duration such as 120s");
 
-    /** Spark's key, not yet read by direct Kafka streams (see the README). */
-    public static final String BACKPRESSURE_ENABLED = "sluice.streaming.backpressure.enabled";
-
     /** All keys, in the order the README documents them. */
-    public static final List<ConfigKey<?>> ALL = List.of(MAX_RATE_PER_PARTITION, CONSUMER_POLL_TIMEOUT);
+    public static final List<ConfigKey<?>> ALL = List.of(MAX_RATE_PER_PARTITION, MIN_RATE_PER_PARTITION, CONSUMER_POLL_TIMEOUT);
 }
