@@ -985,6 +985,7 @@ public final class StreamingContext implements AutoCloseable {
     private void stopInternal(boolean graceful, boolean fromHook) {
         synchronized (this) {
             if (state == StreamingContextState.STOPPED) {
+                awaitStopByOtherThread();
                 return;
             }
             if (state == StreamingContextState.INITIALIZED) {
@@ -1010,6 +1011,24 @@ public final class StreamingContext implements AutoCloseable {
         }
         terminated.countDown();
         LOG.info("StreamingContext stopped{}", graceful ? " gracefully" : "");
+    }
+
+    /**
+     * A stop already in progress on another thread (say, after a batch failed): a user's stop
+     * returns only once it is done, so the next context may start. Engine threads do not wait:
+     * the stop in progress may itself be waiting for them.
+     */
+    private void awaitStopByOtherThread() {
+        if (terminated.getCount() == 0 || Thread.currentThread().getName().startsWith("sluice-")) {
+            return;
+        }
+        try {
+            if (!terminated.await(60, java.util.concurrent.TimeUnit.SECONDS)) {
+                LOG.warn("The stop in progress on another thread did not finish within 60 s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private void releaseResources(boolean graceful) {
