@@ -4,7 +4,6 @@ import io.sluice.ExactlyOnceHarness.Fs;
 import java.io.IOException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.hdfs.MiniDFSCluster;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
@@ -19,27 +18,19 @@ class RecoveryScenariosHdfsTest extends RecoveryScenarios {
     static java.nio.file.Path clusterDir;
 
     private static final AtomicInteger ROOTS = new AtomicInteger();
-    private static MiniDFSCluster cluster;
+    private static LocalMiniDfs dfs;
     private static Configuration conf;
 
     @BeforeAll
     static void startCluster() throws IOException {
-        Configuration c = new Configuration();
-        c.set(MiniDFSCluster.HDFS_MINIDFS_BASEDIR, clusterDir.toString());
-        c.set("dfs.namenode.rpc-bind-host", "127.0.0.1");
-        c.set("dfs.namenode.http-address", "127.0.0.1:0");
-        c.set("dfs.datanode.address", "127.0.0.1:0");
-        c.set("dfs.datanode.http.address", "127.0.0.1:0");
-        c.set("dfs.datanode.ipc.address", "127.0.0.1:0");
-        cluster = new MiniDFSCluster.Builder(c, clusterDir.toFile()).numDataNodes(1).build();
-        cluster.waitActive();
-        conf = new Configuration(c);
+        dfs = LocalMiniDfs.start(clusterDir);
+        conf = dfs.conf();
     }
 
     @AfterAll
     static void stopCluster() {
-        if (cluster != null) {
-            cluster.shutdown(true);
+        if (dfs != null) {
+            dfs.close();
         }
     }
 
@@ -54,6 +45,6 @@ class RecoveryScenariosHdfsTest extends RecoveryScenarios {
 
     @Override
     Fs fs() {
-        return new Fs(cluster.getURI() + "/root-" + ROOTS.incrementAndGet(), conf);
+        return new Fs(dfs.uri() + "/root-" + ROOTS.incrementAndGet(), conf);
     }
 }
