@@ -17,6 +17,7 @@ import io.sluice.internal.dstream.RateInputDStream;
 import io.sluice.internal.dstream.ReceiverInputDStream;
 import io.sluice.internal.dstream.StatefulDStream;
 import io.sluice.internal.dstream.UnionDStream;
+import io.sluice.internal.rate.RateFeed;
 import io.sluice.internal.rdd.ParallelCollectionRDD;
 import io.sluice.internal.receiver.ReceivedBlockStore;
 import io.sluice.internal.receiver.ReceivedBlockTracker;
@@ -27,7 +28,6 @@ import io.sluice.internal.receiver.SocketReceiver;
 import io.sluice.internal.recovery.CheckpointMetadata;
 import io.sluice.internal.recovery.Checkpointer;
 import io.sluice.internal.recovery.LocalDirs;
-import io.sluice.internal.scheduler.DirectRateFeed;
 import io.sluice.internal.scheduler.JobGenerator;
 import io.sluice.internal.scheduler.JobScheduler;
 import io.sluice.internal.scheduler.ListenerBus;
@@ -49,6 +49,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Optional;
 import java.util.Queue;
 import java.util.TreeMap;
@@ -813,7 +814,7 @@ public final class StreamingContext implements AutoCloseable {
         receiverTracker = new ReceiverTracker(receiverInputs, blockStore, tracker, batchDuration.toMillis(),
                 ReceiverSettings.from(conf, !manual), receiverEvents());
         jobScheduler = new JobScheduler(graph, runtime, env.scheduler(), bus,
-                bothOf(receiverTracker.batchListener(), new DirectRateFeed(graph.inputs(), tracker)),
+                rateFeed(),
                 concurrentJobs, this::afterBatch, this::fail);
         jobGenerator = new JobGenerator(clock, batchDuration, graph, tracker, receiverTracker, jobScheduler, this::fail);
         if (checkpointing) {
@@ -852,27 +853,21 @@ public final class StreamingContext implements AutoCloseable {
         }
     }
 
-    /** The engine's batch listeners that drive backpressure (receivers, direct inputs), in that order. */
-    private static StreamingListener bothOf(StreamingListener receivers, StreamingListener direct) {
-        return new StreamingListener() {
-            @Override
-            public void onBatchSubmitted(BatchInfo batch) {
-                try {
-                    receivers.onBatchSubmitted(batch);
-                } finally {
-                    direct.onBatchSubmitted(batch);
-                }
+    /**
+     * Backpressure's feedback loop over every stream that adapts its rate: receivers (their
+     * limiters) and direct inputs (their plans read the controller), counted per batch from the
+     * allocated blocks or the logged plan.
+     */
+    private RateFeed rateFeed() {
+        List<RateFeed.Fed> feeds = new ArrayList<>(receiverTracker.rateFeeds());
+        for (InputDStream<?> in : graph.inputs()) {
+            if (in instanceof DirectInputDStream<?, ?> d && d.rateController().isPresent()) {
+                int id = d.id();
+                feeds.add(new RateFeed.Fed(id, d.rateController().get(), time -> tracker.planOf(time, id)
+                        .map(p -> OptionalLong.of(p.records())).orElse(OptionalLong.empty()), rate -> { }));
             }
-
-            @Override
-            public void onBatchCompleted(BatchInfo batch) {
-                try {
-                    receivers.onBatchCompleted(batch);
-                } finally {
-                    direct.onBatchCompleted(batch);
-                }
-            }
-        };
+        }
+        return new RateFeed(feeds);
     }
 
     private void resumeDirectInputs(boolean recovered) {
