@@ -31,7 +31,8 @@ import scala.reflect.ClassTag;
 import scala.reflect.ClassTag$;
 
 /**
- * The workloads on Apache Spark Streaming, {@code local[2]}, configured as their Sluice peers:
+ * The workloads on Apache Spark Streaming, configured as their Sluice peers: two task threads
+ * for processing, as Sluice's {@code local[2]}, plus one per receiver ({@link #master}), and
  * the same block interval, Kryo serialization, 2 partitions for shuffles and state, the
  * receiver write-ahead log ({@code spark.streaming.receiver.writeAheadLog.enable}) and
  * checkpointing where Sluice's are on. Driver bound to 127.0.0.1, UI off.
@@ -59,7 +60,7 @@ public final class SparkEngine implements EngineUnderTest {
 
     @Override
     public void start(RunSpec spec, BatchLog log) {
-        SparkConf conf = new SparkConf().setMaster("local[2]").setAppName("bench-" + spec.workload().id())
+        SparkConf conf = new SparkConf().setMaster(master(spec)).setAppName("bench-" + spec.workload().id())
                 .set("spark.ui.enabled", "false")
                 .set("spark.driver.host", "127.0.0.1")
                 .set("spark.driver.bindAddress", "127.0.0.1")
@@ -133,6 +134,25 @@ public final class SparkEngine implements EngineUnderTest {
             default -> throw new IllegalStateException("no Spark pipeline for " + spec.workload());
         }
         jssc.start();
+    }
+
+    /**
+     * Spark's master: {@code local[2 + receivers]} unless {@code sluice.bench.sparkMaster} says
+     * otherwise. A Spark receiver holds a task thread for as long as it runs; Sluice runs
+     * receivers on threads of their own beside its two task threads, so Spark gets one more
+     * thread per receiver to keep two for processing on both sides (the machine's cores are the
+     * same for both).
+     */
+    static String master(RunSpec spec) {
+        String configured = System.getProperty("sluice.bench.sparkMaster", "");
+        if (!configured.isBlank()) {
+            return configured;
+        }
+        int receivers = switch (spec.workload()) {
+            case RECEIVER_WORD_COUNT, WINDOWED_COUNT, UPDATE_STATE_1M -> 1;
+            default -> 0;
+        };
+        return "local[" + (2 + receivers) + "]";
     }
 
     private JavaDStream<String> queueStream(JavaSparkContext sc) {

@@ -40,6 +40,10 @@ import java.util.stream.Stream;
  *       (default {@code 1000,500,100});</li>
  *   <li>{@code sluice.bench.holdSeconds}: how long a rate must hold (default 3; the issue's
  *       definition says 60, which makes the full set take hours);</li>
+ *   <li>{@code sluice.bench.warmupSeconds}: how long each child runs its pipeline before the
+ *       search (default 10);</li>
+ *   <li>{@code sluice.bench.sparkMaster}: Spark's master (default {@code local[2]} plus one
+ *       thread per receiver);</li>
  *   <li>{@code sluice.bench.heap}: the children's heap (default {@code 2g});</li>
  *   <li>{@code sluice.bench.startRate}: the first rate of the first search (default 20,000
  *       lines/s; later searches of an engine start from its previous result);</li>
@@ -166,9 +170,9 @@ public final class Comparison {
                     left--;
                     continue;
                 }
-                // Every run costs its budget plus about 20 s of JVM and engine start, warm-up and
-                // the last trial.
-                double budget = Math.max(8, Math.min(budgetSeconds, remaining / left - 20));
+                // Every run costs its budget plus about 18 s of JVM and engine start and the last
+                // trial, and its warm-up.
+                double budget = Math.max(8, Math.min(budgetSeconds, remaining / left - 18 - WorkloadRun.WARMUP_SECONDS));
                 String key = engine + "/" + base.workload().id();
                 double start = lastRate.getOrDefault(key,
                         Double.parseDouble(System.getProperty("sluice.bench.startRate", "20000")));

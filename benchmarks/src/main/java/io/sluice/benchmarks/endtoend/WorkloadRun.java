@@ -9,8 +9,9 @@ import java.util.Locale;
  *
  * <h2>Sustained throughput</h2>
  * The highest offered rate at which every batch's processing time stays under the batch
- * interval for {@code holdSeconds}. After a warm-up of at least 2 s at a tenth of the first
- * rate (so that the JIT has compiled the pipeline), a trial offers a rate, waits a warm-up (two batches and at
+ * interval for {@code holdSeconds}. After a warm-up of {@code sluice.bench.warmupSeconds}
+ * (default 10 s; half at a tenth, half at a quarter of the first rate, so that the JIT has
+ * compiled the pipeline), a trial offers a rate, waits a warm-up (two batches and at
  * least 1 s; for the window, the window's length more), then holds it. It fails as soon as a
  * batch takes longer than the interval to process, a batch starts more than an interval late
  * (a backlog), or the source falls more than half a second of lines behind its schedule (the
@@ -26,6 +27,8 @@ import java.util.Locale;
  * summarised by sampling each batch at up to 64 records weighted by the batch's size.
  */
 public final class WorkloadRun {
+    /** How long the pipeline runs before the rate search (JIT warm-up), {@code sluice.bench.warmupSeconds}. */
+    static final double WARMUP_SECONDS = Double.parseDouble(System.getProperty("sluice.bench.warmupSeconds", "10"));
     private final EngineUnderTest engine;
     private final RunSpec spec;
     private final BatchLog log = new BatchLog();
@@ -139,11 +142,17 @@ public final class WorkloadRun {
         // Let the pipeline come up (Spark starts its receiver as a job) before the first trial.
         long t0 = System.currentTimeMillis();
         log.awaitCompletion(t0 + batch, 60_000);
-        // Warm the JIT at a tenth of the first rate before anything counts (low enough to leave
-        // no backlog; the first trial's own warm-up absorbs what is left).
+        // Warm the JIT before anything counts: half the time at a tenth of the first rate, then
+        // at a quarter (low enough to leave little backlog; the first trial's own warm-up absorbs
+        // what is left). Both engines compile their batch path in these seconds; a search started
+        // on a cold JVM measures the interpreter (Spark's first batches are several times slower).
+        long warmMs = Math.max(2 * batch, (long) (WARMUP_SECONDS * 1000));
         double warmRate = Math.max(1000, spec.startRate() / 10);
         load.setRate(warmRate);
-        Thread.sleep(Math.max(2000, 2 * batch));
+        Thread.sleep(warmMs / 2);
+        warmRate = Math.max(1000, spec.startRate() / 4);
+        load.setRate(warmRate);
+        Thread.sleep(warmMs - warmMs / 2);
         System.out.printf(Locale.ROOT, "  warm-up at %,.0f lines/s done after %.1f s%n", warmRate,
                 (System.nanoTime() - startNanos) / 1e9);
         // The search's budget counts from here: engine start-up is the driver's to account for.
