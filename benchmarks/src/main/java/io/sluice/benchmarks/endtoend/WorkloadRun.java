@@ -17,7 +17,8 @@ import java.util.Locale;
  * (a backlog), or the source falls more than half a second of lines behind its schedule (the
  * receiver's {@code store} blocking, for example on the write-ahead log); and at the end if the
  * hold's batches received less than 90% of the offered lines. After a failure the rate goes to
- * 0 until the backlog has drained. The search doubles the rate until a trial fails (halves it
+ * 0 until the backlog has drained. The search raises the rate until a trial fails (by the
+ * factor the passing trial's slowest batch projects, between 2 and 8: {@link #growth}; halves it
  * until one passes), then bisects geometrically until the bounds are within 10% or the
  * time budget runs out; the result is the highest rate that passed.
  *
@@ -190,7 +191,7 @@ public final class WorkloadRun {
                 break;
             }
             if (hi == Double.POSITIVE_INFINITY) {
-                rate = rate * 2;
+                rate = rate * growth(t, batch);
             } else if (lo == 0) {
                 rate = rate / 2;
                 if (rate < 1000) {
@@ -218,6 +219,20 @@ public final class WorkloadRun {
                 r.put("latencyP99Ms", best.latencyP99Ms());
             }
         }
+    }
+
+    /**
+     * How much to raise the rate after a passing trial while no failure bounds the search: the
+     * capacity the trial's slowest batch projects, 80% of the interval over its processing time,
+     * but at least double and at most 8 times. A pipeline far from its limit gets there in one or
+     * two trials instead of many doublings that a time-boxed search cannot afford.
+     */
+    static double growth(RunResult.Trial t, long batchMs) {
+        double maxProc = t.maxProcessingMs();
+        if (!(maxProc > 0)) {
+            return 2;
+        }
+        return Math.max(2, Math.min(8, 0.8 * batchMs / maxProc));
     }
 
     private RunResult.Trial trial(Load load, double rate, long warmupMs, long holdMs) throws InterruptedException {
