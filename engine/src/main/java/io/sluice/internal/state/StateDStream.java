@@ -19,7 +19,8 @@ import java.util.Optional;
  *
  * <p>As in Spark, the function is called for every key that has a state or new values, at every
  * batch; returning empty removes the key. The stream's RDD at t holds every (key, state) after
- * batch t.
+ * batch t. Keys are identified by their serialized bytes (see {@link StateRDD} for how a batch
+ * is applied and what it costs per key).
  *
  * <p>The update of batch t is applied exactly once and in batch order ({@link #applyBatch}); a
  * restored context declares the batch its state is as of ({@link #restoredAt}), and the

@@ -12,11 +12,8 @@ import io.sluice.internal.util.UserCodeException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
-import java.util.NoSuchElementException;
 import java.util.Optional;
 
 /**
@@ -74,59 +71,149 @@ final class StateRDD<K, V, S> extends RDD<Tuple2<K, S>> implements StageBoundary
         }
     }
 
+    /*
+     * How a batch is applied to a partition, and why it costs what it costs.
+     *
+     * The contract (Spark's): the function is called for every key of the state at every batch,
+     * with an empty list for keys that got no new values. So every batch reads every stored
+     * state: the cost per stored key is what decides whether a large state keeps up, and it is
+     * kept to one in-place read of the state, one call, one write of the result, and one
+     * compare of bytes:
+     *
+     * - Keys are identified by their serialized bytes, as in mapWithState and in the store
+     *   itself. The new values are keyed by their stored key bytes and sorted, and merged with
+     *   the scan of the partition, which RocksDB returns in the same (unsigned byte) order. So a
+     *   stored key is never deserialized: the function does not take the key, and matching is a
+     *   compare of bytes. (Deserializing every stored key to look it up in a hash map of new
+     *   values was a third of the time at 1 M keys.)
+     * - One native iterator (on one snapshot) per partition, and writes in write batches of
+     *   WRITE_CHUNK entries.
+     * - A state whose new serialized bytes equal the stored ones is not written again: at most
+     *   the changed states reach RocksDB, which keeps memtable flushes, compactions and the
+     *   incremental checkpoint's upload proportional to the change.
+     */
     private Void updatePartition(int p) {
         Serializer ser = env.serializer();
         StateTable table = table();
-        Map<K, List<V>> fresh = new HashMap<>();
+        byte[] prefix = prefix(p);
+        List<Fresh<V>> fresh = freshValues(p, ser);
+        int nextFresh = 0;
+        // Writes are committed in chunks so a partition of millions of keys never sits in one
+        // write batch on the heap. A crash in between leaves the working copy half-updated,
+        // which is harmless: recovery always starts from a checkpoint's snapshot.
+        ChunkedWriter writer = new ChunkedWriter(table);
+        try (StateTable.StateIterator scan = table.scan(prefix)) {
+            while (scan.hasNext()) {
+                scan.next();
+                byte[] keyBytes = scan.key();
+                // New keys that sort before this stored key.
+                while (nextFresh < fresh.size() && Arrays.compareUnsigned(fresh.get(nextFresh).key, keyBytes) < 0) {
+                    insert(fresh.get(nextFresh++), ser, writer);
+                }
+                List<V> vals = List.of();
+                if (nextFresh < fresh.size() && Arrays.equals(fresh.get(nextFresh).key, keyBytes)) {
+                    vals = fresh.get(nextFresh++).values;
+                }
+                byte[] stored = scan.value();
+                S old = ser.deserialize(stored);
+                Optional<S> next = call(vals, Optional.ofNullable(old));
+                if (next.isPresent()) {
+                    byte[] v = ser.serialize(next.get());
+                    if (!Arrays.equals(v, stored)) {
+                        writer.put(keyBytes, v);
+                    }
+                } else {
+                    writer.delete(keyBytes);
+                }
+            }
+            while (nextFresh < fresh.size()) {
+                insert(fresh.get(nextFresh++), ser, writer);
+            }
+            writer.commit();
+        } finally {
+            writer.close();
+        }
+        return null;
+    }
+
+    /** A key with no stored state: the function gets no previous state. */
+    private void insert(Fresh<V> f, Serializer ser, ChunkedWriter writer) {
+        Optional<S> next = call(f.values, Optional.empty());
+        if (next.isPresent()) {
+            writer.put(f.key, ser.serialize(next.get()));
+        }
+    }
+
+    /**
+     * The batch's new values of partition {@code p}, keyed by their stored key bytes, sorted in
+     * the store's key order. Two keys with the same bytes are one key in the store (a key type
+     * whose equals is identity, say), so their values are concatenated.
+     */
+    private List<Fresh<V>> freshValues(int p, Serializer ser) {
+        List<Fresh<V>> fresh = new ArrayList<>();
         Iterator<Tuple2<K, Iterable<V>>> it = newValues.compute(p);
         while (it.hasNext()) {
             Tuple2<K, Iterable<V>> kv = it.next();
             List<V> l = new ArrayList<>();
             kv._2().forEach(l::add);
-            fresh.put(kv._1(), l);
+            fresh.add(new Fresh<>(key(p, ser.serialize(kv._1())), l));
         }
-        byte[] prefix = prefix(p);
-        // Writes are committed in chunks so a partition of millions of keys never sits in one
-        // write batch on the heap. A crash in between leaves the working copy half-updated,
-        // which is harmless: recovery always starts from a checkpoint's snapshot.
-        StateTable.WriteBatch batch = table.newWriteBatch();
-        int pending = 0;
-        try (StateTable.StateIterator scan = table.scan(prefix)) {
-            while (scan.hasNext()) {
-                if (pending >= WRITE_CHUNK) {
-                    batch.commit();
-                    batch.close();
-                    batch = table.newWriteBatch();
-                    pending = 0;
-                }
-                scan.next();
-                byte[] keyBytes = scan.key();
-                K key = ser.deserialize(Arrays.copyOfRange(keyBytes, 4, keyBytes.length));
-                S old = ser.deserialize(scan.value());
-                List<V> vals = fresh.remove(key);
-                Optional<S> next = call(vals == null ? List.of() : vals, Optional.ofNullable(old));
-                if (next.isPresent()) {
-                    byte[] v = ser.serialize(next.get());
-                    if (!Arrays.equals(v, scan.value())) {
-                        batch.put(keyBytes, v);
-                        pending++;
-                    }
-                } else {
-                    batch.delete(keyBytes);
-                    pending++;
-                }
+        fresh.sort((a, b) -> Arrays.compareUnsigned(a.key, b.key));
+        List<Fresh<V>> merged = new ArrayList<>(fresh.size());
+        for (Fresh<V> f : fresh) {
+            Fresh<V> last = merged.isEmpty() ? null : merged.get(merged.size() - 1);
+            if (last != null && Arrays.equals(last.key, f.key)) {
+                last.values.addAll(f.values);
+            } else {
+                merged.add(f);
             }
-            for (Map.Entry<K, List<V>> e : fresh.entrySet()) {
-                Optional<S> next = call(e.getValue(), Optional.empty());
-                if (next.isPresent()) {
-                    batch.put(key(p, ser.serialize(e.getKey())), ser.serialize(next.get()));
-                }
+        }
+        return merged;
+    }
+
+    /** New values of one key, under its stored key bytes (partition prefix included). */
+    private record Fresh<V>(byte[] key, List<V> values) {
+    }
+
+    /** Writes committed every {@link #WRITE_CHUNK} entries. */
+    private static final class ChunkedWriter implements AutoCloseable {
+        private final StateTable table;
+        private StateTable.WriteBatch batch;
+        private int pending;
+
+        ChunkedWriter(StateTable table) {
+            this.table = table;
+            this.batch = table.newWriteBatch();
+        }
+
+        void put(byte[] key, byte[] value) {
+            batch.put(key, value);
+            written();
+        }
+
+        void delete(byte[] key) {
+            batch.delete(key);
+            written();
+        }
+
+        private void written() {
+            if (++pending >= WRITE_CHUNK) {
+                commit();
             }
-            batch.commit();
-        } finally {
+        }
+
+        /** Commits the pending writes; the batch is emptied and stays usable. */
+        void commit() {
+            if (pending > 0) {
+                batch.commit();
+                pending = 0;
+            }
+        }
+
+        @Override
+        public void close() {
             batch.close();
         }
-        return null;
     }
 
     private Optional<S> call(List<V> vals, Optional<S> old) {
@@ -165,6 +252,6 @@ final class StateRDD<K, V, S> extends RDD<Tuple2<K, S>> implements StageBoundary
         }
         Serializer ser = env.serializer();
         return new ChunkedScan<>(table(), prefix(partition), ChunkedScan.DEFAULT_CHUNK,
-                (k, v) -> new Tuple2<>(ser.<K>deserialize(Arrays.copyOfRange(k, 4, k.length)), ser.<S>deserialize(v)));
+                (k, v) -> new Tuple2<>(ser.<K>deserialize(k, 4, k.length - 4), ser.<S>deserialize(v)));
     }
 }
