@@ -96,4 +96,71 @@ class UpdateStateWritePathTest {
         assertEquals(Map.of("eq", "eeee", "diff", "dddd", "idle", "zzzz"), OUT.get(5000L));
         second.stop();
     }
+
+    static final Map<Long, Map<String, List<String>>> LISTS = new ConcurrentHashMap<>();
+
+    /**
+     * A mutable state changed in place and returned as the same instance (equal to itself, so
+     * an identity or equals shortcut would skip it) must be written: read back in the run and
+     * after a recovery.
+     */
+    @ParameterizedTest(name = "outputBufferBytes={0}")
+    @ValueSource(strings = {"default", "0"})
+    void aMutableStateChangedInPlaceIsWritten(String outputBufferBytes, @TempDir Path dir) throws Exception {
+        LISTS.clear();
+        String cp = dir.resolve("cp").toString();
+        @SuppressWarnings("unchecked")
+        TestReceiver<String>[] receiver = new TestReceiver[1];
+        io.sluice.function.Function0<StreamingContext> create = () -> {
+            SluiceConf conf = new SluiceConf(false).setMaster("local[2]").setAppName("write-path-mutable")
+                    .set("sluice.streaming.clock", "manual")
+                    .set("sluice.streaming.checkpoint.interval", "2s")
+                    .set("sluice.streaming.receiver.writeAheadLog.enable", "true")
+                    .set("sluice.streaming.writeAheadLog.durability", "process");
+            if (!outputBufferBytes.equals("default")) {
+                conf.set("sluice.state.outputBufferBytes", outputBufferBytes);
+            }
+            StreamingContext ssc = new StreamingContext(conf, BATCH);
+            ssc.checkpoint(cp);
+            receiver[0] = new TestReceiver<>();
+            ssc.receiverStream(receiver[0])
+                    .mapToPair(r -> new Tuple2<>(r.substring(0, 1), r.substring(1)))
+                    .updateStateByKey((List<String> vs, Optional<java.util.ArrayList<String>> s) -> {
+                        java.util.ArrayList<String> l = s.orElseGet(java.util.ArrayList::new);
+                        l.addAll(vs);
+                        return Optional.of(l);
+                    }, 2)
+                    .foreachRDD((rdd, t) -> {
+                        Map<String, List<String>> m = new HashMap<>();
+                        PairRDD.fromRDD(rdd).collectAsMap().forEach((k, v) -> m.put(k, List.copyOf(v)));
+                        LISTS.put(t.milliseconds(), m);
+                    });
+            return ssc;
+        };
+        StreamingContext first = StreamingContext.getOrCreate(cp, create);
+        first.start();
+        receiver[0].awaitStarted();
+        receiver[0].storeAt(List.of("ax", "by"), 2);                                // batch 1000
+        step(first);
+        receiver[0].storeAt(List.of("ax"), 3);                                      // batch 2000, checkpointed
+        step(first);
+        receiver[0].storeAt(List.of("bz"), 4);                                      // batch 3000, in the WAL
+        step(first);
+        Map<String, List<String>> afterThree = Map.of("a", List.of("x", "x"), "b", List.of("y", "z"));
+        assertEquals(Map.of("a", List.of("x", "x"), "b", List.of("y")), LISTS.get(2000L));
+        assertEquals(afterThree, LISTS.get(3000L));
+        first.stop();
+
+        LISTS.clear();
+        StreamingContext second = StreamingContext.getOrCreate(cp, create);
+        second.manualClock().setTime(3000);
+        second.start();
+        assertTrue(second.awaitBatchCompletion(new Time(3000), Duration.ofSeconds(30)));
+        assertEquals(afterThree, LISTS.get(3000L));
+        receiver[0].awaitStarted();
+        receiver[0].storeAt(List.of("aw"), 5);                                      // batch 4000
+        step(second);
+        assertEquals(Map.of("a", List.of("x", "x", "w"), "b", List.of("y", "z")), LISTS.get(4000L));
+        second.stop();
+    }
 }

@@ -95,9 +95,10 @@ final class StateRDD<K, V, S> extends RDD<Tuple2<K, S>> implements StageBoundary
      *   values was a third of the time at 1 M keys.)
      * - One native iterator (on one snapshot) per partition, and writes in write batches of
      *   WRITE_CHUNK entries.
-     * - A state whose new serialized bytes equal the stored ones is not written again: at most
-     *   the changed states reach RocksDB, which keeps memtable flushes, compactions and the
-     *   incremental checkpoint's upload proportional to the change.
+     * - A state whose new serialized bytes equal the stored ones is not written again (and a
+     *   state of an immutable JDK value type equal to the stored one is not even serialized to
+     *   find out): only the changed states reach RocksDB, which keeps memtable flushes,
+     *   compactions and the incremental checkpoint's upload proportional to the change.
      * - The pass sees every (key, state) of the partition after the batch, in the store's
      *   order: exactly what a scan after it would return. It keeps them serialized in memory
      *   (SerializedPartition, up to sluice.state.outputBufferBytes), and the batch's output
@@ -132,8 +133,10 @@ final class StateRDD<K, V, S> extends RDD<Tuple2<K, S>> implements StageBoundary
                 S old = ser.deserialize(stored);
                 Optional<S> next = call(vals, Optional.ofNullable(old));
                 if (next.isPresent()) {
-                    byte[] v = ser.serialize(next.get());
-                    if (!Arrays.equals(v, stored)) {
+                    S state = next.get();
+                    byte[] v = old != null && isImmutableValue(state) && state.equals(old)
+                            ? stored : ser.serialize(state);
+                    if (v != stored && !Arrays.equals(v, stored)) {
                         writer.put(keyBytes, v);
                     }
                     out.add(keyBytes, KEY_PREFIX_BYTES, v);
@@ -150,6 +153,19 @@ final class StateRDD<K, V, S> extends RDD<Tuple2<K, S>> implements StageBoundary
         }
         output.set(p, out.finish());
         return null;
+    }
+
+    /**
+     * Whether {@code state} is of a final JDK class whose instances never change and whose
+     * equals compares the value: then a state equal to the stored one is the stored bytes, with
+     * no need to serialize it to find out (a counter that got no new values, the common case).
+     * Any other type is serialized and compared as bytes, since a mutable state may have been
+     * changed in place and returned as the same, "equal", instance.
+     */
+    private static boolean isImmutableValue(Object state) {
+        return state instanceof Long || state instanceof Integer || state instanceof String
+                || state instanceof Double || state instanceof Float || state instanceof Short
+                || state instanceof Byte || state instanceof Character || state instanceof Boolean;
     }
 
     /** A key with no stored state: the function gets no previous state. */
