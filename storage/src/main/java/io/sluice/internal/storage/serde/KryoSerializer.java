@@ -203,7 +203,7 @@ public final class KryoSerializer implements io.sluice.internal.storage.serde.Se
         state.busy = true;
         Output output = state.output;
         try {
-            Kryo kryo = state.kryo();
+            Kryo kryo = kryoOf(state);
             output.writeByte(FORMAT_VERSION);
             kryo.writeClassAndObject(output, value);
             return output.toBytes();
@@ -237,7 +237,7 @@ public final class KryoSerializer implements io.sluice.internal.storage.serde.Se
         state.busy = true;
         Input input = state.input;
         try {
-            Kryo kryo = state.kryo();
+            Kryo kryo = kryoOf(state);
             input.setBuffer(bytes, offset + 1, length - 1);
             Object value = kryo.readClassAndObject(input);
             checkFullyRead(input, offset + length, length);
@@ -249,6 +249,16 @@ public final class KryoSerializer implements io.sluice.internal.storage.serde.Se
             input.setBuffer(EMPTY); // do not keep the caller's array reachable
             state.busy = false;
         }
+    }
+
+    /** The thread's Kryo, created on its first use (or after a failure dropped it). */
+    private Kryo kryoOf(ThreadState state) {
+        Kryo kryo = state.kryo;
+        if (kryo == null) {
+            kryo = newKryo();
+            state.kryo = kryo;
+        }
+        return kryo;
     }
 
     /** {@link #serialize} for a call nested in another on the same thread: a pooled Kryo. */
@@ -503,21 +513,17 @@ public final class KryoSerializer implements io.sluice.internal.storage.serde.Se
      * buffer and an input. {@code busy} marks a call in progress, so that a nested call on the
      * same thread (a user's Kryo serializer calling back into this serializer) takes the pooled
      * path instead of corrupting the outer call's state. Only its own thread touches it.
+     *
+     * <p>Static, holding no reference to the serializer: a thread's map holds its ThreadLocal
+     * weakly but its value strongly, so a value that referenced the serializer would keep the
+     * serializer, and so its ThreadLocal, alive as long as the thread (a leak per context on a
+     * long-lived thread that serialized for several contexts in turn).
      */
-    private final class ThreadState {
+    private static final class ThreadState {
         Kryo kryo;
         Output output = new Output(INITIAL_BUFFER_BYTES, -1);
         final Input input = new Input(EMPTY);
         boolean busy;
-
-        Kryo kryo() {
-            Kryo k = kryo;
-            if (k == null) {
-                k = newKryo();
-                kryo = k;
-            }
-            return k;
-        }
 
         /** Empties the output, dropping a buffer that grew large for one big value. */
         void releaseOutput() {

@@ -389,4 +389,20 @@ class KryoSerializerTest {
         List<Object> value = List.of("before", new Envelope(new Point(7, 8, "inner")), "after", 42L);
         assertEquals(value, self[0].deserialize(self[0].serialize(value)));
     }
+
+    @Test
+    void aSerializerUsedOnALongLivedThreadCanBeCollected() {
+        java.lang.ref.WeakReference<KryoSerializer> ref = useAndForget();
+        for (int i = 0; i < 50 && ref.get() != null; i++) {
+            System.gc();
+        }
+        // Its per-thread state must not keep it reachable from this (long-lived) thread.
+        assertNull(ref.get(), "the serializer is still reachable after it was dropped");
+    }
+
+    private static java.lang.ref.WeakReference<KryoSerializer> useAndForget() {
+        KryoSerializer s = new KryoSerializer();
+        assertEquals("v", s.deserialize(s.serialize("v")));
+        return new java.lang.ref.WeakReference<>(s);
+    }
 }
