@@ -260,8 +260,12 @@ public class PairDStream<K, V> extends DStream<Tuple2<K, V>> {
      * <p>State lives in the state store (RocksDB), is snapshotted at every checkpoint and
      * restored by {@link StreamingContext#getOrCreate}. Needs a checkpoint directory
      * ({@link StreamingContext#checkpoint}). Cost per batch: proportional to the number of keys
-     * with state, as in Spark; keys must have a {@code hashCode()} stable across JVMs (no
-     * enums).
+     * with state, as in Spark; the visit of a key without new values costs one read of its
+     * state, one call and one compare (an unchanged state is not written again). Keys must have
+     * a {@code hashCode()} stable across JVMs (no enums), and, as in {@link #mapWithState}, the
+     * store identifies a key by its serialized bytes, so equal keys must serialize to equal
+     * bytes (strings, boxed numbers, records and lists of these do; a {@code HashSet} key whose
+     * equal copies were built in different orders may not).
      */
     public <S> PairDStream<K, S> updateStateByKey(Function2<List<V>, Optional<S>, Optional<S>> updateFunc) {
         return updateStateByKey(updateFunc, defaultPartitions());

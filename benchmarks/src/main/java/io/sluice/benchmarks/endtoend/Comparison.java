@@ -297,7 +297,14 @@ public final class Comparison {
         return System.getProperty("sluice.bench.command",
                 "java -cp benchmarks/target/benchmarks.jar " + ManagementFactory.getRuntimeMXBean().getInputArguments()
                         .stream().filter(a -> a.startsWith("-Dsluice.bench.")).reduce("", (a, b) -> a + b + " ")
-                        + Comparison.class.getName());
+                        + mainClass());
+    }
+
+    /** The class the JVM was started with (a single workload's runner, or this driver). */
+    private static String mainClass() {
+        String command = System.getProperty("sun.java.command", "").trim();
+        String first = command.isEmpty() ? "" : command.split("\\s+")[0];
+        return first.startsWith("io.sluice.") ? first : Comparison.class.getName();
     }
 
     static Map<String, Object> machine() {

@@ -147,6 +147,14 @@ public final class StreamingConfig {
             "sluice.state.blockCacheBytes", "RocksDB block cache shared by all state", "67108864",
             Long::parseLong, n -> n > 0, "a positive number of bytes");
 
+    public static final ConfigKey<Long> STATE_OUTPUT_BUFFER_BYTES = new ConfigKey<>(
+            "sluice.state.outputBufferBytes",
+            "heap an updateStateByKey batch may use to keep the states it wrote, serialized, so that"
+                    + " the batch's output operations read them without scanning the state store again;"
+                    + " a partition beyond its share is read from the store. 0: always read the store."
+                    + " Defaults to a sixteenth of the maximum heap", null,
+            Long::parseLong, n -> n >= 0, "a number of bytes >= 0");
+
     public static final ConfigKey<Boolean> STOP_GRACEFULLY_ON_SHUTDOWN = new ConfigKey<>(
             "sluice.streaming.stopGracefullyOnShutdown",
             "on JVM shutdown (SIGTERM), finish the data already received before exiting", "false",
@@ -180,7 +188,7 @@ public final class StreamingConfig {
             BACKPRESSURE_ENABLED, BACKPRESSURE_INITIAL_RATE, BACKPRESSURE_PID_PROPORTIONAL,
             BACKPRESSURE_PID_INTEGRAL, BACKPRESSURE_PID_DERIVED, BACKPRESSURE_PID_MIN_RATE,
             SOCKET_MAX_LINE_LENGTH, KRYO_REGISTRATOR, DEFAULT_PARALLELISM,
-            STATE_BLOCK_CACHE_BYTES, STOP_GRACEFULLY_ON_SHUTDOWN, RECOVERY_DOWN_TIME_BATCHES,
+            STATE_BLOCK_CACHE_BYTES, STATE_OUTPUT_BUFFER_BYTES, STOP_GRACEFULLY_ON_SHUTDOWN, RECOVERY_DOWN_TIME_BATCHES,
             RECOVERY_MAX_DOWN_TIME_BATCHES, FILESTREAM_MIN_REMEMBER);
 
     /** Parses {@code 200ms}, {@code 10s}, {@code 2min}, {@code 1h}, {@code 1d}, or a plain number of ms. */

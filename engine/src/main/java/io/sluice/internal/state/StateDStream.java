@@ -7,6 +7,7 @@ import io.sluice.SluiceException;
 import io.sluice.Time;
 import io.sluice.Tuple2;
 import io.sluice.function.Function2;
+import io.sluice.internal.config.StreamingConfig;
 import io.sluice.internal.rdd.ParallelCollectionRDD;
 import io.sluice.internal.scheduler.TaskScheduler;
 import java.time.Duration;
@@ -19,7 +20,8 @@ import java.util.Optional;
  *
  * <p>As in Spark, the function is called for every key that has a state or new values, at every
  * batch; returning empty removes the key. The stream's RDD at t holds every (key, state) after
- * batch t.
+ * batch t. Keys are identified by their serialized bytes (see {@link StateRDD} for how a batch
+ * is applied and what it costs per key).
  *
  * <p>The update of batch t is applied exactly once and in batch order ({@link #applyBatch}); a
  * restored context declares the batch its state is as of ({@link #restoredAt}), and the
@@ -97,6 +99,16 @@ public final class StateDStream<K, V, S> extends StatefulStream<Tuple2<K, S>> {
 
     int numPartitions() {
         return numPartitions;
+    }
+
+    /**
+     * The heap one partition of a batch's state may use to keep its output serialized
+     * ({@code sluice.state.outputBufferBytes}, split evenly between the partitions).
+     */
+    long outputBufferBytesPerPartition() {
+        long total = ssc.runtime().env().conf().get(StreamingConfig.STATE_OUTPUT_BUFFER_BYTES)
+                .orElse(Runtime.getRuntime().maxMemory() / 16);
+        return total / numPartitions;
     }
 
     StreamingContextAccess access() {

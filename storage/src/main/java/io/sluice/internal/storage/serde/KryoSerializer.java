@@ -74,8 +74,11 @@ import org.objenesis.strategy.StdInstantiatorStrategy;
  * common JDK classes are registered are part of the format: the list is append-only, and any
  * change to it must bump the version.
  *
- * <p>Thread-safe: Kryo instances and output buffers are pooled, so concurrent calls do not
- * contend beyond the pool's queue.
+ * <p>Thread-safe without locks: each thread keeps its own Kryo instance and input/output
+ * buffers for this serializer (see {@link ThreadState}), so the per-value calls of a task
+ * (millions per batch on a large state) neither lock nor allocate a Kryo. A nested call on the
+ * same thread (a user's Kryo serializer calling back into this one) borrows an instance from a
+ * pool instead.
  */
 public final class KryoSerializer implements io.sluice.internal.storage.serde.Serializer {
 
@@ -119,11 +122,13 @@ public final class KryoSerializer implements io.sluice.internal.storage.serde.Se
     /** Output buffers that grew beyond this are dropped after use rather than pooled. */
     private static final int MAX_POOLED_BUFFER_BYTES = 1 << 20;
     private static final int INITIAL_BUFFER_BYTES = 256;
+    private static final byte[] EMPTY = new byte[0];
 
     private final ClassLoader classLoader;
     private final List<Consumer<Kryo>> registrators;
     private final Pool<Kryo> kryoPool;
     private final Pool<Output> outputPool;
+    private final ThreadLocal<ThreadState> threadState = ThreadLocal.withInitial(ThreadState::new);
 
     /** A serializer using the thread context class loader (else this class's) and no registrator. */
     public KryoSerializer() {
@@ -191,6 +196,73 @@ public final class KryoSerializer implements io.sluice.internal.storage.serde.Se
 
     @Override
     public byte[] serialize(Object value) {
+        ThreadState state = threadState.get();
+        if (state.busy) {
+            return serializePooled(value);
+        }
+        state.busy = true;
+        Output output = state.output;
+        try {
+            Kryo kryo = kryoOf(state);
+            output.writeByte(FORMAT_VERSION);
+            kryo.writeClassAndObject(output, value);
+            return output.toBytes();
+        } catch (RuntimeException e) {
+            state.kryo = null; // it may hold a half-written graph: never reuse it
+            throw serializationFailure(value == null ? "null" : value.getClass().getName(), e);
+        } finally {
+            state.releaseOutput();
+            state.busy = false;
+        }
+    }
+
+    @Override
+    public <T> T deserialize(byte[] bytes) {
+        return deserialize(bytes, 0, bytes == null ? 0 : bytes.length);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Reads in place: no copy of the range is made.
+     */
+    @Override
+    @SuppressWarnings("unchecked")
+    public <T> T deserialize(byte[] bytes, int offset, int length) {
+        checkVersion(bytes, offset, length);
+        ThreadState state = threadState.get();
+        if (state.busy) {
+            return (T) deserializePooled(bytes, offset, length);
+        }
+        state.busy = true;
+        Input input = state.input;
+        try {
+            Kryo kryo = kryoOf(state);
+            input.setBuffer(bytes, offset + 1, length - 1);
+            Object value = kryo.readClassAndObject(input);
+            checkFullyRead(input, offset + length, length);
+            return (T) value;
+        } catch (RuntimeException e) {
+            state.kryo = null;
+            throw deserializationFailure(length, e);
+        } finally {
+            input.setBuffer(EMPTY); // do not keep the caller's array reachable
+            state.busy = false;
+        }
+    }
+
+    /** The thread's Kryo, created on its first use (or after a failure dropped it). */
+    private Kryo kryoOf(ThreadState state) {
+        Kryo kryo = state.kryo;
+        if (kryo == null) {
+            kryo = newKryo();
+            state.kryo = kryo;
+        }
+        return kryo;
+    }
+
+    /** {@link #serialize} for a call nested in another on the same thread: a pooled Kryo. */
+    private byte[] serializePooled(Object value) {
         Kryo kryo = kryoPool.obtain();
         Output output = outputPool.obtain();
         boolean healthy = false;
@@ -207,20 +279,18 @@ public final class KryoSerializer implements io.sluice.internal.storage.serde.Se
         }
     }
 
-    @Override
-    @SuppressWarnings("unchecked")
-    public <T> T deserialize(byte[] bytes) {
-        checkVersion(bytes);
+    /** {@link #deserialize(byte[], int, int)} for a call nested in another on the same thread. */
+    private Object deserializePooled(byte[] bytes, int offset, int length) {
         Kryo kryo = kryoPool.obtain();
         boolean healthy = false;
         try {
-            Input input = new Input(bytes, 1, bytes.length - 1);
+            Input input = new Input(bytes, offset + 1, length - 1);
             Object value = kryo.readClassAndObject(input);
-            checkFullyRead(input, bytes);
+            checkFullyRead(input, offset + length, length);
             healthy = true;
-            return (T) value;
+            return value;
         } catch (RuntimeException e) {
-            throw deserializationFailure(bytes, e);
+            throw deserializationFailure(length, e);
         } finally {
             release(kryo, null, healthy);
         }
@@ -341,11 +411,19 @@ public final class KryoSerializer implements io.sluice.internal.storage.serde.Se
     }
 
     private static void checkVersion(byte[] bytes) {
-        if (bytes == null || bytes.length == 0) {
+        checkVersion(bytes, 0, bytes == null ? 0 : bytes.length);
+    }
+
+    private static void checkVersion(byte[] bytes, int offset, int length) {
+        if (bytes == null || length <= 0) {
             throw new SerializationException("Cannot deserialize " + (bytes == null ? "null" : "0")
                     + " bytes: Sluice serialized bytes start with a format version byte");
         }
-        int version = Byte.toUnsignedInt(bytes[0]);
+        if (offset < 0 || offset + length > bytes.length || offset + length < 0) {
+            throw new IndexOutOfBoundsException("Cannot deserialize " + length + " bytes at offset "
+                    + offset + " of an array of " + bytes.length + ": the range lies outside it");
+        }
+        int version = Byte.toUnsignedInt(bytes[offset]);
         if (version > FORMAT_VERSION) {
             throw new SerializationException("Cannot deserialize bytes of format version ["
                     + version + "]: they were written by a newer Sluice (this one reads format "
@@ -359,9 +437,14 @@ public final class KryoSerializer implements io.sluice.internal.storage.serde.Se
     }
 
     private static void checkFullyRead(Input input, byte[] bytes) {
-        if (input.position() != bytes.length) {
-            throw new SerializationException("Cannot deserialize " + bytes.length + " bytes: "
-                    + (bytes.length - input.position()) + " bytes left over after the value,"
+        checkFullyRead(input, bytes.length, bytes.length);
+    }
+
+    /** Fails unless {@code input} stopped exactly at {@code end}, the end of a value of {@code length} bytes. */
+    private static void checkFullyRead(Input input, int end, int length) {
+        if (input.position() != end) {
+            throw new SerializationException("Cannot deserialize " + length + " bytes: "
+                    + (end - input.position()) + " bytes left over after the value,"
                     + " so they are corrupt or were written by a different serializer setup");
         }
     }
@@ -377,10 +460,14 @@ public final class KryoSerializer implements io.sluice.internal.storage.serde.Se
     }
 
     private static SerializationException deserializationFailure(byte[] bytes, RuntimeException e) {
+        return deserializationFailure(bytes.length, e);
+    }
+
+    private static SerializationException deserializationFailure(int length, RuntimeException e) {
         if (e instanceof SerializationException se) {
             return se;
         }
-        return new SerializationException("Cannot deserialize " + bytes.length + " bytes: "
+        return new SerializationException("Cannot deserialize " + length + " bytes: "
                 + e.getMessage() + "\nCheck that the classes of the value are on the classpath,"
                 + " unchanged since the bytes were written, and that the same "
                 + REGISTRATOR_CONFIG_KEY + " is configured", e);
@@ -418,6 +505,34 @@ public final class KryoSerializer implements io.sluice.internal.storage.serde.Se
     private static ClassLoader defaultClassLoader() {
         ClassLoader context = Thread.currentThread().getContextClassLoader();
         return context != null ? context : KryoSerializer.class.getClassLoader();
+    }
+
+    /**
+     * What one thread keeps for this serializer: its own Kryo (created on first use, dropped
+     * after a failure, which may leave a half-read or half-written graph in it), an output
+     * buffer and an input. {@code busy} marks a call in progress, so that a nested call on the
+     * same thread (a user's Kryo serializer calling back into this serializer) takes the pooled
+     * path instead of corrupting the outer call's state. Only its own thread touches it.
+     *
+     * <p>Static, holding no reference to the serializer: a thread's map holds its ThreadLocal
+     * weakly but its value strongly, so a value that referenced the serializer would keep the
+     * serializer, and so its ThreadLocal, alive as long as the thread (a leak per context on a
+     * long-lived thread that serialized for several contexts in turn).
+     */
+    private static final class ThreadState {
+        Kryo kryo;
+        Output output = new Output(INITIAL_BUFFER_BYTES, -1);
+        final Input input = new Input(EMPTY);
+        boolean busy;
+
+        /** Empties the output, dropping a buffer that grew large for one big value. */
+        void releaseOutput() {
+            if (output.getBuffer().length > MAX_POOLED_BUFFER_BYTES) {
+                output = new Output(INITIAL_BUFFER_BYTES, -1);
+            } else {
+                output.reset();
+            }
+        }
     }
 
     /** Map entries of {@link AbstractMap}, whose fields Java 17 does not open to Kryo. */

@@ -23,6 +23,18 @@ public interface Serializer {
     /** Reads back what {@link #serialize} wrote. */
     <T> T deserialize(byte[] bytes);
 
+    /**
+     * Reads back what {@link #serialize} wrote into {@code bytes[offset, offset + length)}, for
+     * values stored behind a prefix (a state key after its partition). The default copies the
+     * range; implementations read it in place.
+     *
+     * @throws IndexOutOfBoundsException if the range lies outside {@code bytes}
+     */
+    default <T> T deserialize(byte[] bytes, int offset, int length) {
+        java.util.Objects.checkFromIndexSize(offset, length, bytes.length);
+        return deserialize(java.util.Arrays.copyOfRange(bytes, offset, offset + length));
+    }
+
     /** Serializes a list of records as one block, more compactly than one call per record. */
     byte[] serializeBlock(List<?> records);
 

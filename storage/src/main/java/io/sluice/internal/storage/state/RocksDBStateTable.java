@@ -177,7 +177,17 @@ final class RocksDBStateTable implements StateTable {
         }
     }
 
-    /** An iterator over a snapshot of this table, bounded to a prefix. */
+    /**
+     * An iterator over a snapshot of this table, bounded to a prefix.
+     *
+     * <p>A full scan of a large state runs through here once or twice per batch, so an entry
+     * costs the four native calls it needs and no more: the native iterator's validity is read
+     * once after each move and kept ({@link #valid}), not asked again by {@link #hasNext} and
+     * {@link #next}. The methods that touch the native iterator are synchronized against
+     * {@link #close} (which the store may call from another thread when it closes; a native
+     * call on a closed iterator would crash the JVM); {@link #key} and {@link #value} only
+     * return what {@link #next} copied out.
+     */
     final class Iterator implements StateIterator {
         private final byte[] prefix;
         private final boolean checkPrefix;
@@ -186,9 +196,11 @@ final class RocksDBStateTable implements StateTable {
         private final Slice lowerBound;
         private final Slice upperBound;
         private final RocksIterator iterator;
+        private boolean valid;
+        private boolean statusUnchecked;
         private byte[] key;
         private byte[] value;
-        private boolean closed;
+        private volatile boolean closed;
 
         Iterator(byte[] prefix, byte[] startAfter) {
             this.prefix = prefix.clone();
@@ -216,36 +228,49 @@ final class RocksDBStateTable implements StateTable {
             } else {
                 iterator.seekToFirst();
             }
+            moved();
+        }
+
+        /**
+         * Reads the native iterator's validity after a move. When it is not valid, the reason
+         * (the end, or an error) is checked by the next {@link #hasNext}, so that the
+         * constructor never throws with native resources allocated.
+         */
+        private void moved() {
+            valid = iterator.isValid() && (!checkPrefix || startsWithPrefix(iterator.key()));
+            statusUnchecked = !valid;
         }
 
         @Override
         public synchronized boolean hasNext() {
             ensureIteratorOpen();
-            if (!iterator.isValid()) {
+            if (statusUnchecked) {
+                statusUnchecked = false;
                 checkStatus();
-                return false;
             }
-            return !checkPrefix || startsWithPrefix(iterator.key());
+            return valid;
         }
 
         @Override
         public synchronized void next() {
-            if (!hasNext()) {
+            ensureIteratorOpen();
+            if (!valid) {
                 throw new NoSuchElementException("No more entries in the scan of table [" + operatorId + "]");
             }
             key = iterator.key();
             value = iterator.value();
             iterator.next();
+            moved();
         }
 
         @Override
-        public synchronized byte[] key() {
+        public byte[] key() {
             ensureCurrent();
             return key;
         }
 
         @Override
-        public synchronized byte[] value() {
+        public byte[] value() {
             ensureCurrent();
             return value;
         }

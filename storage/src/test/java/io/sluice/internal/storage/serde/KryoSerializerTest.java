@@ -320,4 +320,89 @@ class KryoSerializerTest {
             pool.shutdownNow();
         }
     }
+
+    @Test
+    void propertyAValueReadInPlaceFromAnyRangeEqualsTheValue() {
+        qt().forAll(lists().of(strings().allPossible().ofLengthBetween(0, 20)).ofSizeBetween(0, 5),
+                        integers().between(0, 7), integers().between(0, 7))
+                .checkAssert((value, before, after) -> {
+                    byte[] bytes = serializer.serialize(value);
+                    byte[] framed = new byte[before + bytes.length + after];
+                    Arrays.fill(framed, (byte) 0x7F);
+                    System.arraycopy(bytes, 0, framed, before, bytes.length);
+                    assertEquals(value, serializer.deserialize(framed, before, bytes.length));
+                    if (after > 0) {
+                        // One byte too many: the left-over byte is detected, not ignored.
+                        assertThrows(SerializationException.class,
+                                () -> serializer.deserialize(framed, before, bytes.length + 1));
+                    }
+                });
+    }
+
+    @Test
+    void aRangeOutsideTheArrayIsRefused() {
+        byte[] bytes = serializer.serialize("x");
+        assertThrows(IndexOutOfBoundsException.class, () -> serializer.deserialize(bytes, 1, bytes.length));
+        assertThrows(IndexOutOfBoundsException.class, () -> serializer.deserialize(bytes, -1, 2));
+    }
+
+    @Test
+    void aFailureMidGraphDoesNotCorruptTheNextValuesOnTheSameThread() {
+        String shared = new String("shared");
+        List<Object> withSharedReferences = new ArrayList<>(List.of(new Point(1, 2, shared), new Point(3, 4, shared)));
+        byte[] expected = new KryoSerializer().serialize(withSharedReferences);
+        for (int i = 0; i < 3; i++) {
+            // Fails after the first element is written, with references recorded.
+            assertThrows(SerializationException.class,
+                    () -> serializer.serialize(List.of(new Point(5, 6, shared), new ThreadHolder())));
+            assertArrayEquals(expected, serializer.serialize(withSharedReferences));
+            byte[] truncated = Arrays.copyOf(expected, expected.length - 1);
+            assertThrows(SerializationException.class, () -> serializer.deserialize(truncated));
+            List<Point> back = serializer.deserialize(expected);
+            assertEquals(withSharedReferences, back);
+            assertSame(back.get(0).label(), back.get(1).label());
+        }
+    }
+
+    /** A value whose Kryo serializer calls back into the Sluice serializer on the same thread. */
+    record Envelope(Object payload) {
+    }
+
+    @Test
+    void aNestedCallOnTheSameThreadDoesNotDisturbTheOuterOne() {
+        KryoSerializer[] self = new KryoSerializer[1];
+        self[0] = new KryoSerializer(getClass().getClassLoader(), List.of(kryo -> kryo.register(Envelope.class,
+                new com.esotericsoftware.kryo.Serializer<Envelope>() {
+                    @Override
+                    public void write(Kryo k, Output output, Envelope e) {
+                        byte[] inner = self[0].serialize(e.payload());
+                        output.writeVarInt(inner.length, true);
+                        output.writeBytes(inner);
+                    }
+
+                    @Override
+                    public Envelope read(Kryo k, Input input, Class<? extends Envelope> type) {
+                        byte[] inner = input.readBytes(input.readVarInt(true));
+                        return new Envelope(self[0].deserialize(inner));
+                    }
+                }, 200)));
+        List<Object> value = List.of("before", new Envelope(new Point(7, 8, "inner")), "after", 42L);
+        assertEquals(value, self[0].deserialize(self[0].serialize(value)));
+    }
+
+    @Test
+    void aSerializerUsedOnALongLivedThreadCanBeCollected() {
+        java.lang.ref.WeakReference<KryoSerializer> ref = useAndForget();
+        for (int i = 0; i < 50 && ref.get() != null; i++) {
+            System.gc();
+        }
+        // Its per-thread state must not keep it reachable from this (long-lived) thread.
+        assertNull(ref.get(), "the serializer is still reachable after it was dropped");
+    }
+
+    private static java.lang.ref.WeakReference<KryoSerializer> useAndForget() {
+        KryoSerializer s = new KryoSerializer();
+        assertEquals("v", s.deserialize(s.serialize("v")));
+        return new java.lang.ref.WeakReference<>(s);
+    }
 }
