@@ -152,7 +152,9 @@ public final class StreamingContext implements AutoCloseable {
     /**
      * As {@link #getOrCreate(String, Function0)}, reading with {@code hadoopConf}; with
      * {@code createOnError}, a checkpoint that cannot be read makes a fresh context instead of
-     * an error.
+     * an error. The checkpoint is read on another thread while {@code creatingFunc} runs, so
+     * {@code creatingFunc} must not change {@code hadoopConf} (the context's own
+     * {@link #hadoopConfiguration()} is a separate object, free to change before start).
      */
     public static StreamingContext getOrCreate(String checkpointDir, Function0<StreamingContext> creatingFunc,
                                                Configuration hadoopConf, boolean createOnError) {

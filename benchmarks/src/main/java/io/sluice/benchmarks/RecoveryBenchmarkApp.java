@@ -40,6 +40,8 @@ import org.apache.hadoop.conf.Configuration;
  *   <li>{@code restore <dir>}: the state restore of a recovery alone, as {@code start} does it:
  *       read the newest checkpoint, make the local snapshot copy match its manifest, open the
  *       state store on it through hard links; prints its timings.</li>
+ *   <li>{@code baseline <dir>}: starts its logging and reports at once: the floor under every
+ *       figure, a JVM with this class path and these flags that does nothing.</li>
  * </ul>
  * Timings are printed as one line {@code RESULT key=value ...} with milliseconds since the JVM
  * started (from the operating system's process start time as the JVM reports it), after a line
@@ -83,7 +85,12 @@ public final class RecoveryBenchmarkApp {
             case "prepare" -> prepare(dir, Integer.parseInt(args[2]), Integer.parseInt(args[3]));
             case "recover" -> recover(dir, Integer.parseInt(args[2]), Integer.parseInt(args[3]), mainAt);
             case "restore" -> restore(dir, mainAt);
-            default -> throw new IllegalArgumentException("Unknown mode [" + mode + "]: prepare, recover or restore");
+            case "baseline" -> {
+                reached();
+                System.out.printf(Locale.ROOT, "RESULT jvmStart=%d main=%d logging=%d cpuMain=%d cpuLogging=%d%n",
+                        jvmStart(), mainAt, LOGGING_AT, MAIN_CPU, LOGGING_CPU);
+            }
+            default -> throw new IllegalArgumentException("Unknown mode [" + mode + "]: prepare, recover, restore or baseline");
         }
         System.out.flush();
         Runtime.getRuntime().halt(0);

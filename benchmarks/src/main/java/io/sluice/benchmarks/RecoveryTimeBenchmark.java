@@ -54,7 +54,9 @@ import org.openjdk.jmh.runner.IterationType;
  * its phase tables).
  *
  * <p>{@link #restore} is the state restore alone in a new JVM (read the newest checkpoint, make
- * the local copy match its manifest, open RocksDB), to the opened store.
+ * the local copy match its manifest, open RocksDB), to the opened store. {@link #baseline} is the
+ * floor under both: a JVM with the same class path and flags that starts its logging and
+ * reports at once.
  *
  * <p>{@code appCds=on} runs the children with a dynamic AppCDS archive of the classes a recovery
  * loads, written in {@code @Setup(Level.Trial)} by one training child
@@ -136,6 +138,15 @@ public class RecoveryTimeBenchmark {
     @Benchmark
     public void restore() throws IOException {
         spawnAndAwaitReached("restore", dir.toString());
+    }
+
+    /**
+     * The floor: a new JVM with the same class path and flags that starts its logging and
+     * reports at once, without touching Sluice.
+     */
+    @Benchmark
+    public void baseline() throws IOException {
+        spawnAndAwaitReached("baseline", dir.toString());
     }
 
     /** Outside the measured time: lets the child finish and collects its phase timings. */

@@ -105,7 +105,7 @@ public final class RunRecoveryBenchmarks {
         for (List<Integer> group : List.of(small, large)) {
             if (!group.isEmpty()) {
                 steps.add(new Step("recovery and restore at " + group + " keys", () -> jmh(
-                        "RecoveryTimeBenchmark\\.(recover|restore)$", runs, phasesFile, samplesFile,
+                        "RecoveryTimeBenchmark\\.(recover|restore|baseline)$", runs, phasesFile, samplesFile,
                         Map.of("keys", csv(group), "backlog", "0", "appCds", "off"))));
             }
             if (group == small) {
@@ -234,6 +234,16 @@ public final class RunRecoveryBenchmarks {
                     .append(" | ").append(median(s, x -> x.num("cpuFirstBatch"))).append(" |\n");
         }
 
+        md.append("\nThe floor (`RecoveryTimeBenchmark.baseline`): a JVM with the same class path and flags that ")
+                .append("starts its logging and reports at once, ms: ");
+        for (RunResult r : select(all, "baseline")) {
+            List<Sample> s = phasesOf(measured, "baseline", r);
+            md.append("**").append(score(r)).append("** spawn to report (").append(keysText(r))
+                    .append("-key parameter set; of which JVM start to main ").append(median(s, x -> x.num("main")))
+                    .append(", logging start ").append(median(s, x -> x.num("logging") - x.num("main")))
+                    .append(", CPU to report ").append(median(s, x -> x.num("cpuLogging"))).append("); ");
+        }
+        md.append("\n");
         md.append("\n## The restore part alone\n\n");
         md.append("`RecoveryTimeBenchmark.restore`: what `start` does to the state, in a new JVM: read the newest ")
                 .append("checkpoint, make the local snapshot copy match its manifest (local recovery: nothing is ")
