@@ -782,8 +782,10 @@ public final class StreamingContext implements AutoCloseable {
             LocalDirs.wipeForFreshStart(local);
         }
         boolean stateful = !graph.statefulOperators().isEmpty();
-        StateStoreOptions opts = new StateStoreOptions(conf.getRequired(StreamingConfig.STATE_BLOCK_CACHE_BYTES),
-                StateStoreOptions.DEFAULT_WRITE_BUFFER_BYTES);
+        StateStoreOptions opts = stateful
+                ? new StateStoreOptions(conf.getRequired(StreamingConfig.STATE_BLOCK_CACHE_BYTES),
+                        StateStoreOptions.DEFAULT_WRITE_BUFFER_BYTES)
+                : null;
         Path working = local.resolve("state");
         // A recovery with state opens the checkpoint store and restores the state store on a
         // thread of its own while this one opens the write-ahead logs: on a cold JVM each is
