@@ -25,6 +25,7 @@ import io.sluice.internal.receiver.ReceiverSettings;
 import io.sluice.internal.receiver.ReceiverSupervisor;
 import io.sluice.internal.receiver.ReceiverTracker;
 import io.sluice.internal.receiver.SocketReceiver;
+import io.sluice.internal.recovery.BackgroundCall;
 import io.sluice.internal.recovery.CheckpointMetadata;
 import io.sluice.internal.recovery.Checkpointer;
 import io.sluice.internal.recovery.LocalDirs;
@@ -140,7 +141,8 @@ public final class StreamingContext implements AutoCloseable {
      * checkpoint's state, pending batches and source positions are restored onto that graph
      * when the context starts.
      *
-     * @throws SluiceException if the checkpoint cannot be read, or its stateful operators or
+     * @throws SluiceException if the checkpoint cannot be read (the checkpoint is read while
+     *     {@code creatingFunc} runs, so this comes after it ran), or its stateful operators or
      *     batch duration differ from the graph {@code creatingFunc} built (the message lists the
      *     differences and how to start fresh)
      */
@@ -151,13 +153,30 @@ public final class StreamingContext implements AutoCloseable {
     /**
      * As {@link #getOrCreate(String, Function0)}, reading with {@code hadoopConf}; with
      * {@code createOnError}, a checkpoint that cannot be read makes a fresh context instead of
-     * an error.
+     * an error. The checkpoint is read on another thread while {@code creatingFunc} runs, so
+     * {@code creatingFunc} must not change {@code hadoopConf} (the context's own
+     * {@link #hadoopConfiguration()} is a separate object, free to change before start).
      */
     public static StreamingContext getOrCreate(String checkpointDir, Function0<StreamingContext> creatingFunc,
                                                Configuration hadoopConf, boolean createOnError) {
+        // The checkpoint is read on a thread of its own while the setup function builds the
+        // graph: on a cold JVM both are mostly class loading (Hadoop's filesystem on one side,
+        // the engine and its serializer on the other), which two cores do side by side.
+        BackgroundCall<Optional<CheckpointStore.Checkpoint>> reading = BackgroundCall.start(
+                "sluice-checkpoint-read", () -> {
+                    try (CheckpointStore s = HadoopCheckpointStore.open(checkpointDir, hadoopConf, Integer.MAX_VALUE)) {
+                        return s.readLatestValid();
+                    }
+                });
+        StreamingContext ctx;
+        try {
+            ctx = creatingFunc.call();
+        } catch (Exception e) {
+            throw new SluiceException("The setup function given to getOrCreate threw: " + e, e);
+        }
         Optional<CheckpointStore.Checkpoint> latest;
-        try (CheckpointStore s = HadoopCheckpointStore.open(checkpointDir, hadoopConf, Integer.MAX_VALUE)) {
-            latest = s.readLatestValid();
+        try {
+            latest = reading.get();
         } catch (IOException | RuntimeException e) {
             if (!createOnError) {
                 throw new SluiceException("Cannot read checkpoints from [" + checkpointDir + "]: " + e.getMessage()
@@ -165,12 +184,6 @@ public final class StreamingContext implements AutoCloseable {
             }
             LOG.warn("Cannot read checkpoints from [{}], creating a fresh context: {}", checkpointDir, e.toString());
             latest = Optional.empty();
-        }
-        StreamingContext ctx;
-        try {
-            ctx = creatingFunc.call();
-        } catch (Exception e) {
-            throw new SluiceException("The setup function given to getOrCreate threw: " + e, e);
         }
         if (ctx.checkpointDir == null) {
             ctx.checkpoint(checkpointDir);
@@ -769,35 +782,59 @@ public final class StreamingContext implements AutoCloseable {
         if (checkpointing && recoverFrom == null) {
             LocalDirs.wipeForFreshStart(local);
         }
-        if (checkpointing) {
+        boolean stateful = !graph.statefulOperators().isEmpty();
+        StateStoreOptions opts = stateful
+                ? new StateStoreOptions(conf.getRequired(StreamingConfig.STATE_BLOCK_CACHE_BYTES),
+                        StateStoreOptions.DEFAULT_WRITE_BUFFER_BYTES)
+                : null;
+        Path working = local.resolve("state");
+        // A recovery with state opens the checkpoint store and restores the state store on a
+        // thread of its own while this one opens the write-ahead logs: on a cold JVM each is
+        // mostly the class loading and native start-up of another library (Hadoop and RocksDB
+        // there, Chronicle Queue here), which two cores do side by side. The two touch
+        // different directories (the state's and the logs') and nothing else until joined.
+        BackgroundCall<StoreAndState> restoring = null;
+        if (checkpointing && stateful && recoverFrom != null && recoverFrom.hasState()) {
+            long cpTimeMs = recoverFrom.checkpointTimeMs();
+            int retained = conf.getRequired(StreamingConfig.CHECKPOINT_RETAINED);
+            restoring = BackgroundCall.start("sluice-state-restore",
+                    () -> openStoreAndRestoreState(local, working, opts, cpTimeMs, retained));
+        } else if (checkpointing) {
             checkpointStore = HadoopCheckpointStore.open(checkpointDir, hadoopConf,
                     conf.getRequired(StreamingConfig.CHECKPOINT_RETAINED));
         }
-        boolean direct = graph.inputs().stream().anyMatch(i -> i instanceof DirectInputDStream<?, ?>);
-        // Direct inputs log each batch's plan even without a block WAL: their sources are replayable.
-        WriteAheadLog trackerLog = wal || (checkpointing && direct)
-                ? ChronicleWriteAheadLog.open(local.resolve("tracker"), durability) : null;
-        tracker = new ReceivedBlockTracker(trackerLog, env.serializer(), wal);
-        blockStore = new ReceivedBlockStore(env.serializer(), tracker,
-                wal ? id -> ChronicleWriteAheadLog.open(local.resolve("wal").resolve("stream-" + id), durability) : null);
-        runtime.setReceiving(tracker, blockStore);
-        if (!graph.statefulOperators().isEmpty()) {
-            StateStoreOptions opts = new StateStoreOptions(conf.getRequired(StreamingConfig.STATE_BLOCK_CACHE_BYTES),
-                    StateStoreOptions.DEFAULT_WRITE_BUFFER_BYTES);
-            Path working = local.resolve("state");
-            if (recoverFrom != null && recoverFrom.hasState()) {
-                // Local recovery: the local copy of the snapshot is made to match the checkpoint's
-                // manifest (downloading only what it lacks), then opened through hard links.
-                Path snapshot;
+        Throwable logsFailure = null;
+        try {
+            boolean direct = graph.inputs().stream().anyMatch(i -> i instanceof DirectInputDStream<?, ?>);
+            // Direct inputs log each batch's plan even without a block WAL: their sources are replayable.
+            WriteAheadLog trackerLog = wal || (checkpointing && direct)
+                    ? ChronicleWriteAheadLog.open(local.resolve("tracker"), durability) : null;
+            tracker = new ReceivedBlockTracker(trackerLog, env.serializer(), wal);
+            blockStore = new ReceivedBlockStore(env.serializer(), tracker,
+                    wal ? id -> ChronicleWriteAheadLog.open(local.resolve("wal").resolve("stream-" + id), durability)
+                            : null);
+            runtime.setReceiving(tracker, blockStore);
+        } catch (RuntimeException | Error e) {
+            logsFailure = e;
+            throw e;
+        } finally {
+            if (restoring != null) {
+                // Collected even when the logs failed to open, so that releaseResources closes
+                // what the restore opened; the first failure is the one reported.
                 try {
-                    snapshot = Checkpointer.prepareLocalRestore(local, recoverFrom.checkpointTimeMs());
-                    checkpointStore.restoreState(recoverFrom.checkpointTimeMs(), snapshot);
-                } catch (IOException e) {
-                    throw new SluiceException("Cannot restore the state of checkpoint " + recoverFrom.checkpointTimeMs()
-                            + " from [" + checkpointDir + "]: " + e.getMessage(), e);
+                    StoreAndState restored = joinRestore(restoring);
+                    checkpointStore = restored.store();
+                    stateStore = restored.state();
+                } catch (RuntimeException | Error e) {
+                    if (logsFailure == null) {
+                        throw e;
+                    }
+                    logsFailure.addSuppressed(e);
                 }
-                stateStore = RocksDBStateStore.restore(snapshot, working, opts);
-            } else {
+            }
+        }
+        if (stateful) {
+            if (stateStore == null) {
                 LocalDirs.delete(working);
                 stateStore = RocksDBStateStore.open(working, opts);
             }
@@ -850,6 +887,42 @@ public final class StreamingContext implements AutoCloseable {
             graph.inputs().forEach(InputDStream::start);
             receiverTracker.start();
             jobGenerator.startFresh(zero);
+        }
+    }
+
+    /** The checkpoint store and the state store a recovery restored into it. */
+    private record StoreAndState(CheckpointStore store, StateStore state) {
+    }
+
+    /**
+     * Opens the checkpoint store and restores checkpoint {@code cpTimeMs}'s state (local
+     * recovery: the local copy of the snapshot is made to match the checkpoint's manifest,
+     * downloading only what it lacks, then opened through hard links). Closes the store if the
+     * restore fails.
+     */
+    private StoreAndState openStoreAndRestoreState(Path local, Path working, StateStoreOptions opts, long cpTimeMs,
+                                                   int retained) throws IOException {
+        CheckpointStore store = HadoopCheckpointStore.open(checkpointDir, hadoopConf, retained);
+        try {
+            Path snapshot = Checkpointer.prepareLocalRestore(local, cpTimeMs);
+            store.restoreState(cpTimeMs, snapshot);
+            return new StoreAndState(store, RocksDBStateStore.restore(snapshot, working, opts));
+        } catch (IOException | RuntimeException | Error e) {
+            try {
+                store.close();
+            } catch (IOException closeFailure) {
+                e.addSuppressed(closeFailure);
+            }
+            throw e;
+        }
+    }
+
+    private StoreAndState joinRestore(BackgroundCall<StoreAndState> restoring) {
+        try {
+            return restoring.get();
+        } catch (IOException e) {
+            throw new SluiceException("Cannot restore the state of checkpoint " + recoverFrom.checkpointTimeMs()
+                    + " from [" + checkpointDir + "]: " + e.getMessage(), e);
         }
     }
 

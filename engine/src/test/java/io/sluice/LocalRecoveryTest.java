@@ -3,6 +3,7 @@ package io.sluice;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -157,6 +158,42 @@ class LocalRecoveryTest {
         firstRun(cp);
         io.sluice.internal.recovery.LocalDirs.delete(local.resolve("snapshots"));
         io.sluice.internal.recovery.LocalDirs.delete(local.resolve("state"));
+        assertCounts(secondRun(cp, local, new TreeMap<>()));
+    }
+
+    /**
+     * The state restore runs beside the opening of the logs; when it fails (a damaged checkpoint
+     * and no local copy to fall back on), start fails with the restore's cause, no context is
+     * left active, and nothing stays open: once the checkpoint is repaired, a new context in the
+     * same JVM recovers over the same local directory (a RocksDB store or a log left open by the
+     * failed start would refuse it).
+     */
+    @Test
+    void aFailedRestoreFailsStartAndReleasesEverything(@TempDir Path dir) throws Exception {
+        String cp = dir.resolve("cp").toString();
+        Path local = dir.resolve("cp").resolve("local");
+        firstRun(cp);
+        io.sluice.internal.recovery.LocalDirs.delete(local.resolve("snapshots"));
+        io.sluice.internal.recovery.LocalDirs.delete(local.resolve("state"));
+        Path shared = dir.resolve("cp").resolve("state").resolve("shared");
+        Path table;
+        try (Stream<Path> s = Files.list(shared)) {
+            table = s.filter(p -> p.getFileName().toString().endsWith(".sst")).findFirst().orElseThrow();
+        }
+        byte[] original = Files.readAllBytes(table);
+        byte[] damaged = original.clone();
+        damaged[damaged.length / 2] ^= 0x5a;
+        Files.write(table, damaged);
+
+        StreamingContext failing = StreamingContext.getOrCreate(cp, () -> new App(cp).ssc);
+        failing.manualClock().setTime(2000);
+        SluiceException e = assertThrows(SluiceException.class, failing::start);
+        assertTrue(e.getMessage().contains("Cannot restore the state of checkpoint 2000"), e.getMessage());
+        assertTrue(e.getMessage().contains("does not match the state manifest"), e.getMessage());
+        assertEquals(StreamingContextState.STOPPED, failing.getState());
+        assertTrue(StreamingContext.getActive().isEmpty(), "the failed context is not active");
+
+        Files.write(table, original);
         assertCounts(secondRun(cp, local, new TreeMap<>()));
     }
 }

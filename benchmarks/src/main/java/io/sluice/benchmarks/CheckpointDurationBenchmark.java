@@ -9,82 +9,165 @@ import io.sluice.internal.storage.state.StateStoreOptions;
 import io.sluice.internal.storage.state.StateTable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
+import java.nio.file.Paths;
+import java.nio.file.StandardOpenOption;
+import java.util.Locale;
 import java.util.Random;
+import java.util.concurrent.TimeUnit;
 import org.apache.hadoop.conf.Configuration;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.IterationParams;
+import org.openjdk.jmh.runner.IterationType;
 
 /**
- * The state part of a checkpoint, as {@link Checkpointer} takes it: a RocksDB snapshot (hard
- * links) into the local directory, the incremental upload to a checkpoint directory on the
- * local filesystem, the metadata file, and the deletion of the previous local snapshot. Measured
- * once with every file new (the first checkpoint, what every checkpoint cost before uploads were
- * incremental), then after changing 1%, 10% and 100% of the keys.
+ * The state part of a checkpoint, as {@link Checkpointer} takes it, against the state size and
+ * the change since the last checkpoint (the benchmarks issue's target: checkpoint time grows
+ * with the change, not with the whole state): a RocksDB snapshot (hard links) into the local
+ * directory, the incremental upload to a checkpoint directory on the local filesystem (fsync of
+ * every file and directory), the metadata file, and the deletion of the previous local snapshot.
  *
- * <p>The state is {@code keys} entries of a 4-byte key and an 8-byte value (a count), written
- * straight into one table; the changed keys are drawn at random from all keys, so the new
- * table files overlap every old one and compaction rewrites old files now and then, as it
- * would under a real workload.
+ * <p>The state is {@code keys} entries of a 4-byte key and an 8-byte value (a count) in one
+ * table, written and checkpointed once in {@code @Setup(Level.Trial)}. Before each invocation
+ * ({@code @Setup(Level.Invocation)}, not measured) {@code change} percent of the keys get a new
+ * value, drawn at random over all keys, so that new table files overlap every old one and
+ * compaction rewrites old files now and then, as under a real workload; {@code change=all}
+ * instead empties the checkpoint directory, so that the invocation is a first checkpoint that
+ * uploads every file (what every checkpoint cost before uploads were incremental). The score
+ * is the checkpoint's wall time; what travelled (files and bytes uploaded and reused) and the
+ * time the writes took are printed per invocation and appended to the file named by
+ * {@code -Dsluice.bench.checkpoint.samples} if set ({@link RunRecoveryBenchmarks} reads it).
+ *
+ * <p>Run: {@code java -cp benchmarks/target/benchmarks.jar io.sluice.benchmarks.RunRecoveryBenchmarks}
+ * (with the recovery benchmarks), or plain JMH: {@code java -jar benchmarks/target/benchmarks.jar
+ * CheckpointDurationBenchmark -p keys=1000000}.
  */
-final class CheckpointDurationBenchmark {
+@BenchmarkMode(Mode.SingleShotTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@Fork(1)
+@Warmup(iterations = 1)
+@Measurement(iterations = 3)
+@State(Scope.Benchmark)
+public class CheckpointDurationBenchmark {
 
-    /** One measured checkpoint. */
-    record Sample(long keys, String change, int run, double checkpointMs, double writeMs, long filesUploaded,
-                  long bytesUploaded, long filesReused, long bytesReused) {
+    /** The system property naming the file the per-invocation transfer figures are appended to. */
+    static final String SAMPLES_FILE_PROPERTY = "sluice.bench.checkpoint.samples";
+
+    /** Keys in the state. */
+    @Param({"100000", "1000000", "10000000"})
+    public int keys;
+
+    /** Percent of the keys changed before each checkpoint, or {@code all}: a first checkpoint. */
+    @Param({"all", "1", "10", "100"})
+    public String change;
+
+    private Path dir;
+    private Path local;
+    private RocksDBStateStore state;
+    private StateTable table;
+    private HadoopCheckpointStore store;
+    private Random random;
+    private long time;
+    private double writeMs;
+    private StateTransfer sent;
+    private boolean measuring;
+
+    /** Writes every key and takes the first checkpoint, so that later ones are incremental. */
+    @Setup(Level.Trial)
+    public void load() throws IOException {
+        dir = ScratchDirectory.create("checkpoint-duration-" + keys + "-");
+        local = dir.resolve("local");
+        random = new Random(keys);
+        state = RocksDBStateStore.open(dir.resolve("working"), StateStoreOptions.defaults());
+        table = state.table("updateStateByKey-0");
+        store = openStore();
+        write(1.0);
+        checkpoint();
     }
 
-    private CheckpointDurationBenchmark() {
+    /** Whether this iteration's invocations count. */
+    @Setup(Level.Iteration)
+    public void iteration(IterationParams params) {
+        measuring = params.getType() == IterationType.MEASUREMENT;
     }
 
-    static List<Sample> run(Path scratch, long keys, int runs) throws IOException {
-        List<Sample> samples = new ArrayList<>();
-        Path dir = scratch.resolve("checkpoint-duration-" + keys);
-        LocalDirs.delete(dir);
-        Path local = dir.resolve("local");
-        Random random = new Random(keys);
-        long time = 0;
-        try (RocksDBStateStore state = RocksDBStateStore.open(dir.resolve("working"), StateStoreOptions.defaults());
-             HadoopCheckpointStore store = HadoopCheckpointStore.open(dir.resolve("checkpoint").toString(),
-                     new Configuration(), 3)) {
-            StateTable table = state.table("updateStateByKey-0");
-            long writeStart = System.nanoTime();
-            write(table, keys, 1.0, random, time);
-            double loadMs = (System.nanoTime() - writeStart) / 1e6;
-            samples.add(checkpoint(state, store, local, ++time, keys, "all new (first checkpoint)", 1, loadMs));
-            for (double fraction : new double[] {0.01, 0.10, 1.0}) {
-                int n = fraction == 1.0 ? 1 : runs;
-                for (int run = 1; run <= n; run++) {
-                    long start = System.nanoTime();
-                    write(table, keys, fraction, random, time);
-                    double writeMs = (System.nanoTime() - start) / 1e6;
-                    samples.add(checkpoint(state, store, local, ++time, keys,
-                            String.format(java.util.Locale.ROOT, "%.0f%% of keys changed", fraction * 100), run,
-                            writeMs));
-                }
+    /** Not measured: changes the keys, or empties the checkpoint directory for {@code all}. */
+    @Setup(Level.Invocation)
+    public void change() throws IOException {
+        long start = System.nanoTime();
+        if (change.equals("all")) {
+            store.close();
+            LocalDirs.delete(dir.resolve("checkpoint"));
+            store = openStore();
+        } else {
+            write(Double.parseDouble(change) / 100);
+        }
+        writeMs = (System.nanoTime() - start) / 1e6;
+    }
+
+    /** One checkpoint of the state. */
+    @Benchmark
+    public StateTransfer checkpoint() throws IOException {
+        long t = ++time;
+        Path snapshot = Checkpointer.localSnapshotDir(local, t);
+        state.snapshot(snapshot);
+        sent = store.uploadState(t, snapshot);
+        store.write(t, ("metadata of " + t).getBytes(StandardCharsets.UTF_8));
+        Checkpointer.deleteLocalSnapshotsExcept(local, t);
+        return sent;
+    }
+
+    /** Not measured: reports what the checkpoint moved. */
+    @TearDown(Level.Invocation)
+    public void report() throws IOException {
+        String line = String.format(Locale.ROOT, "keys=%d change=%s measured=%b writeMs=%.1f filesUploaded=%d"
+                        + " bytesUploaded=%d filesReused=%d bytesReused=%d", keys, change, measuring, writeMs,
+                sent.filesTransferred(), sent.bytesTransferred(), sent.filesReused(), sent.bytesReused());
+        System.out.println("checkpoint: " + line);
+        String file = System.getProperty(SAMPLES_FILE_PROPERTY);
+        if (file != null && !file.isBlank()) {
+            Files.writeString(Paths.get(file), line + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+                    StandardOpenOption.APPEND);
+        }
+    }
+
+    /** Closes the stores and deletes everything. */
+    @TearDown(Level.Trial)
+    public void close() throws IOException {
+        try {
+            if (store != null) {
+                store.close();
+            }
+            if (state != null) {
+                state.close();
             }
         } finally {
             LocalDirs.delete(dir);
         }
-        return samples;
     }
 
-    private static Sample checkpoint(RocksDBStateStore state, HadoopCheckpointStore store, Path local, long t,
-                                     long keys, String change, int run, double writeMs) throws IOException {
-        long start = System.nanoTime();
-        Path snapshot = Checkpointer.localSnapshotDir(local, t);
-        state.snapshot(snapshot);
-        StateTransfer sent = store.uploadState(t, snapshot);
-        store.write(t, ("metadata of " + t).getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        Checkpointer.deleteLocalSnapshotsExcept(local, t);
-        double ms = (System.nanoTime() - start) / 1e6;
-        return new Sample(keys, change, run, ms, writeMs, sent.filesTransferred(), sent.bytesTransferred(),
-                sent.filesReused(), sent.bytesReused());
+    private HadoopCheckpointStore openStore() {
+        return HadoopCheckpointStore.open(dir.resolve("checkpoint").toString(), new Configuration(), 3);
     }
 
     /** Writes a new count to {@code fraction} of the keys (all of them, in order, for 1.0). */
-    private static void write(StateTable table, long keys, double fraction, Random random, long version) {
+    private void write(double fraction) {
         long n = Math.round(keys * fraction);
+        long version = time + 1;
         ByteBuffer key = ByteBuffer.allocate(4);
         ByteBuffer value = ByteBuffer.allocate(8);
         StateTable.WriteBatch batch = table.newWriteBatch();

@@ -22,7 +22,7 @@ import java.util.Optional;
 import org.apache.hadoop.conf.Configuration;
 
 /**
- * The application whose recovery {@link RunRecoveryBenchmarks} measures, run in a child JVM per
+ * The application whose recovery {@link RecoveryTimeBenchmark} measures, run in a child JVM per
  * measurement: a receiver of integer keys, {@code updateStateByKey} counting them (a
  * {@code Long} per key, as in a stateful word count), and an output that counts the state.
  * Batches of 1 s on the manual clock, WAL durability {@code process}, one checkpoint every 60 s.
@@ -40,9 +40,15 @@ import org.apache.hadoop.conf.Configuration;
  *   <li>{@code restore <dir>}: the state restore of a recovery alone, as {@code start} does it:
  *       read the newest checkpoint, make the local snapshot copy match its manifest, open the
  *       state store on it through hard links; prints its timings.</li>
+ *   <li>{@code baseline <dir>}: starts its logging and reports at once: the floor under every
+ *       figure, a JVM with this class path and these flags that does nothing.</li>
  * </ul>
  * Timings are printed as one line {@code RESULT key=value ...} with milliseconds since the JVM
- * started (from the operating system's process start time as the JVM reports it).
+ * started (from the operating system's process start time as the JVM reports it), after a line
+ * {@link #REACHED} printed the moment the measured point was reached. {@code logging} is when
+ * the application's logging had started (done first in {@code main}, so that Logback's start-up
+ * is a phase of its own); {@code cpu*} fields are the process's CPU milliseconds at the same
+ * points.
  */
 public final class RecoveryBenchmarkApp {
 
@@ -55,17 +61,36 @@ public final class RecoveryBenchmarkApp {
     }
 
     private static long MAIN_CPU;
+    private static long LOGGING_AT;
+    private static long LOGGING_CPU;
+
+    /**
+     * The line a child prints, at once, when it reaches the point a benchmark measures to (the
+     * first completed batch of {@code recover}, the opened state of {@code restore}), before its
+     * {@code RESULT} line: {@link RecoveryTimeBenchmark} stops its clock when it reads it.
+     */
+    static final String REACHED = "REACHED";
 
     public static void main(String[] args) throws Exception {
         long mainAt = now();
         MAIN_CPU = cpu();
+        // The application's logging starts here rather than inside getOrCreate, so that its
+        // cost (Logback reading its XML configuration) is reported as a phase of its own.
+        org.slf4j.LoggerFactory.getLogger(RecoveryBenchmarkApp.class);
+        LOGGING_AT = now();
+        LOGGING_CPU = cpu();
         String mode = args[0];
         Path dir = Paths.get(args[1]).toAbsolutePath();
         switch (mode) {
             case "prepare" -> prepare(dir, Integer.parseInt(args[2]), Integer.parseInt(args[3]));
             case "recover" -> recover(dir, Integer.parseInt(args[2]), Integer.parseInt(args[3]), mainAt);
             case "restore" -> restore(dir, mainAt);
-            default -> throw new IllegalArgumentException("Unknown mode [" + mode + "]: prepare, recover or restore");
+            case "baseline" -> {
+                reached();
+                System.out.printf(Locale.ROOT, "RESULT jvmStart=%d main=%d logging=%d cpuMain=%d cpuLogging=%d%n",
+                        jvmStart(), mainAt, LOGGING_AT, MAIN_CPU, LOGGING_CPU);
+            }
+            default -> throw new IllegalArgumentException("Unknown mode [" + mode + "]: prepare, recover, restore or baseline");
         }
         System.out.flush();
         Runtime.getRuntime().halt(0);
@@ -114,6 +139,11 @@ public final class RecoveryBenchmarkApp {
                         rdd.count();
                     });
         }
+    }
+
+    private static void reached() {
+        System.out.println(REACHED);
+        System.out.flush();
     }
 
     private static void prepare(Path dir, int keys, int backlog) throws Exception {
@@ -179,15 +209,17 @@ public final class RecoveryBenchmarkApp {
         }
         long firstBatchAt = now();
         long firstBatchCpu = cpu();
+        reached();
         Time last = new Time(Math.max(crashTime, first.milliseconds()));
         if (!ssc.awaitBatchCompletion(last, Duration.ofMinutes(10))) {
             throw new IllegalStateException("The backlog was not re-run within 10 minutes");
         }
         long caughtUpAt = now();
-        System.out.printf(Locale.ROOT, "RESULT jvmStart=%d keys=%d backlog=%d main=%d created=%d started=%d firstBatch=%d caughtUp=%d"
-                        + " cpuMain=%d cpuCreated=%d cpuStarted=%d cpuFirstBatch=%d%n",
-                jvmStart(), keys, backlog, mainAt, createdAt, startedAt, firstBatchAt, caughtUpAt,
-                MAIN_CPU, createdCpu, startedCpu, firstBatchCpu);
+        System.out.printf(Locale.ROOT, "RESULT jvmStart=%d keys=%d backlog=%d main=%d logging=%d created=%d started=%d"
+                        + " firstBatch=%d caughtUp=%d cpuMain=%d cpuLogging=%d cpuCreated=%d cpuStarted=%d"
+                        + " cpuFirstBatch=%d%n",
+                jvmStart(), keys, backlog, mainAt, LOGGING_AT, createdAt, startedAt, firstBatchAt, caughtUpAt,
+                MAIN_CPU, LOGGING_CPU, createdCpu, startedCpu, firstBatchCpu);
     }
 
     private static void restore(Path dir, long mainAt) throws Exception {
@@ -213,13 +245,14 @@ public final class RecoveryBenchmarkApp {
                     StateStoreOptions.defaults())) {
                 stateOpened = now();
                 stateOpenedCpu = cpu();
+                reached();
             }
             LocalDirs.delete(working);
         }
-        System.out.printf(Locale.ROOT, "RESULT jvmStart=%d main=%d checkpointRead=%d localCopyVerified=%d stateOpened=%d"
-                        + " filesDownloaded=%d filesReused=%d bytesReused=%d cpuMain=%d cpuCheckpointRead=%d"
-                        + " cpuLocalCopyVerified=%d cpuStateOpened=%d%n", jvmStart(), mainAt, opened, restored,
-                stateOpened, transfer.filesTransferred(), transfer.filesReused(), transfer.bytesReused(), MAIN_CPU,
-                openedCpu, restoredCpu, stateOpenedCpu);
+        System.out.printf(Locale.ROOT, "RESULT jvmStart=%d main=%d logging=%d checkpointRead=%d localCopyVerified=%d"
+                        + " stateOpened=%d filesDownloaded=%d filesReused=%d bytesReused=%d cpuMain=%d cpuLogging=%d"
+                        + " cpuCheckpointRead=%d cpuLocalCopyVerified=%d cpuStateOpened=%d%n", jvmStart(), mainAt,
+                LOGGING_AT, opened, restored, stateOpened, transfer.filesTransferred(), transfer.filesReused(),
+                transfer.bytesReused(), MAIN_CPU, LOGGING_CPU, openedCpu, restoredCpu, stateOpenedCpu);
     }
 }

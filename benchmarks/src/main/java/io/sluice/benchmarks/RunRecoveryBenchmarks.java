@@ -12,131 +12,132 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
+import java.util.function.ToDoubleFunction;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.results.format.ResultFormatFactory;
+import org.openjdk.jmh.results.format.ResultFormatType;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.util.Statistics;
 
 /**
- * Recovery and checkpoint benchmarks (DESIGN.md "A checkpoint"; targets of the benchmarks
- * issue: recovery under 1 s at 1 million keys, at 10 million keys no more than twice the
- * 100-thousand-key time, checkpoint time growing with the change, not the state).
+ * Runs the recovery and checkpoint JMH benchmarks ({@link RecoveryTimeBenchmark},
+ * {@link CheckpointDurationBenchmark}) in the order and with the parameters the benchmarks
+ * issue asks for, and writes one report: JMH's JSON of every run ({@code recovery-<date>.json})
+ * and {@code recovery-latest.md}, the JMH scores with the phase timings the children printed
+ * (where the time goes: JVM start, logging, getOrCreate, start, first batch; CPU and wall).
  *
- * <p>A runner rather than JMH: each measurement is a new child JVM ({@link RecoveryBenchmarkApp})
- * started on a checkpoint prepared once per configuration, and what is measured is split into
- * phases that JMH's single-shot mode would fold into one number. For each state size
- * ({@code updateStateByKey} over 100 thousand, 1 million and 10 million keys):
- * <ol>
- *   <li>one child prepares the checkpoint (loads the keys, checkpoints, halts);</li>
- *   <li>{@code runs} children each restore the state alone (the restore part);</li>
- *   <li>{@code runs} children each recover the application: JVM start, getOrCreate, start
- *       (which restores the state), and the first completed batch.</li>
- * </ol>
- * Then the same at one size against a WAL backlog of 0, 10 and 50 logged batches after the
- * checkpoint, and, in this JVM, {@link CheckpointDurationBenchmark} for every size.
+ * <p>Steps, the results rewritten after each, so that a run stopped early keeps what it
+ * measured: for the sizes up to 1 million keys, recovery and the restore alone; recovery
+ * against the WAL backlog at {@code backlogKeys}; recovery with an AppCDS archive at
+ * {@code cdsKeys}; checkpoint durations at those sizes; then the same for the larger sizes.
  *
  * <p>Usage, from the project root after {@code mvn -pl benchmarks -am package -DskipTests}:
  * <pre>{@code
  * java -cp benchmarks/target/benchmarks.jar io.sluice.benchmarks.RunRecoveryBenchmarks
  * }</pre>
- * System properties: {@code sluice.bench.recovery.keys} (sizes, default
- * {@code 100000,1000000,10000000}; a smaller list for a quick run), {@code
- * sluice.bench.recovery.backlogs} (default {@code 0,10,50}), {@code
+ * System properties: {@code sluice.bench.recovery.keys} (state sizes, default
+ * {@code 100000,1000000,10000000}; a shorter list for a quick run), {@code
+ * sluice.bench.recovery.backlogs} (default {@code 0,10,50}; empty for none), {@code
  * sluice.bench.recovery.backlogKeys} (the state size of the backlog series, default 100000),
- * {@code sluice.bench.recovery.runs} (children per configuration, default 3), {@code
- * sluice.bench.recovery.xmx} (child heap, default {@code 3g}), {@code sluice.bench.dir}
- * (scratch, default {@code java.io.tmpdir}) and {@code sluice.bench.results} (default
- * {@code benchmarks/results}). Writes {@code recovery-<date>.json} and {@code recovery-latest.md}.
+ * {@code sluice.bench.recovery.cdsKeys} (sizes measured again with AppCDS, default 1000000;
+ * empty for none), {@code sluice.bench.recovery.runs} (measured children per configuration,
+ * after one warm-up, default 3), {@code sluice.bench.checkpoint.changes} (default
+ * {@code all,1,10,100}), {@code sluice.bench.recovery.xmx} (child heap, default {@code 3g}),
+ * {@code sluice.bench.dir} (scratch, default {@code java.io.tmpdir}) and {@code
+ * sluice.bench.results} (default {@code benchmarks/results}).
  */
 public final class RunRecoveryBenchmarks {
 
     private RunRecoveryBenchmarks() {
     }
 
-    /** One child run's timings, milliseconds since the child JVM started, plus its launch delay. */
-    record Recovery(long keys, int backlog, int run, long launchMs, Map<String, Long> times) {
-        long get(String key) {
-            Long v = times.get(key);
+    /** One line of key=value fields a benchmark appended to its side file. */
+    record Sample(Map<String, String> fields) {
+        String get(String key) {
+            String v = fields.get(key);
             if (v == null) {
-                throw new IllegalStateException("The child printed no [" + key + "]: " + times);
+                throw new IllegalStateException("The sample has no [" + key + "]: " + fields);
             }
             return v;
+        }
+
+        double num(String key) {
+            return Double.parseDouble(get(key));
         }
     }
 
     public static void main(String[] args) throws Exception {
         Instant begin = Instant.now();
         String loadAtStart = load();
-        List<Long> sizes = longs(System.getProperty("sluice.bench.recovery.keys", "100000,1000000,10000000"));
-        List<Long> backlogs = longs(System.getProperty("sluice.bench.recovery.backlogs", "0,10,50"));
-        long backlogKeys = Long.parseLong(System.getProperty("sluice.bench.recovery.backlogKeys", "100000"));
+        List<Integer> sizes = ints(System.getProperty("sluice.bench.recovery.keys", "100000,1000000,10000000"));
+        List<Integer> backlogs = ints(System.getProperty("sluice.bench.recovery.backlogs", "0,10,50"));
+        int backlogKeys = Integer.parseInt(System.getProperty("sluice.bench.recovery.backlogKeys", "100000"));
+        List<Integer> cdsKeys = ints(System.getProperty("sluice.bench.recovery.cdsKeys", "1000000"));
         int runs = Integer.parseInt(System.getProperty("sluice.bench.recovery.runs", "3"));
+        List<String> changes = Arrays.stream(System.getProperty("sluice.bench.checkpoint.changes", "all,1,10,100")
+                .split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
         Path results = Paths.get(System.getProperty(RunStorageBenchmarks.RESULTS_DIR_PROPERTY,
                 Paths.get("benchmarks", "results").toString())).toAbsolutePath();
-        Path scratch = Paths.get(System.getProperty("sluice.bench.dir", System.getProperty("java.io.tmpdir")))
-                .resolve("sluice-recovery-bench-" + UUID.randomUUID());
+        Path scratch = ScratchDirectory.root().resolve("sluice-recovery-bench-" + UUID.randomUUID());
         Files.createDirectories(results);
         Files.createDirectories(scratch);
-
-        List<Recovery> restores = new ArrayList<>();
-        List<Recovery> recoveries = new ArrayList<>();
-        List<Recovery> backlogRecoveries = new ArrayList<>();
-        Map<String, Long> prepareMs = new LinkedHashMap<>();
-        List<CheckpointDurationBenchmark.Sample> checkpoints = new ArrayList<>();
+        Path phasesFile = scratch.resolve("phases.txt");
+        Path samplesFile = scratch.resolve("checkpoint-samples.txt");
         String date = LocalDate.now(ZoneOffset.UTC).toString();
         Path json = results.resolve("recovery-" + date + ".json");
         Path md = results.resolve("recovery-latest.md");
-        // Small sizes and the backlog series first, the largest sizes last, and the results
-        // written after every step: a run cut short still leaves what it measured.
-        List<Runnable> steps = new ArrayList<>();
-        List<Long> small = sizes.stream().filter(k -> k <= 1_000_000).toList();
-        List<Long> large = sizes.stream().filter(k -> k > 1_000_000).toList();
-        for (List<Long> group : List.of(small, large)) {
-            for (long keys : group) {
-                steps.add(step(() -> {
-                    Path dir = scratch.resolve("state-" + keys);
-                    prepareMs.put(keys + " keys, backlog 0", prepare(dir, keys, 0));
-                    for (int run = 1; run <= runs; run++) {
-                        restores.add(child(keys, 0, run, "restore", dir.toString()));
-                    }
-                    for (int run = 1; run <= runs; run++) {
-                        recoveries.add(child(keys, 0, run, "recover", dir.toString(), Long.toString(keys), "0"));
-                    }
-                    LocalDirs.delete(dir);
-                }));
+
+        List<RunResult> all = new ArrayList<>();
+        List<Step> steps = new ArrayList<>();
+        List<Integer> small = sizes.stream().filter(k -> k <= 1_000_000).toList();
+        List<Integer> large = sizes.stream().filter(k -> k > 1_000_000).toList();
+        for (List<Integer> group : List.of(small, large)) {
+            if (!group.isEmpty()) {
+                steps.add(new Step("recovery and restore at " + group + " keys", () -> jmh(
+                        "RecoveryTimeBenchmark\\.(recover|restore|baseline)$", runs, phasesFile, samplesFile,
+                        Map.of("keys", csv(group), "backlog", "0", "appCds", "off"))));
             }
             if (group == small) {
-                for (long backlog : backlogs) {
-                    steps.add(step(() -> {
-                        Path dir = scratch.resolve("backlog-" + backlog);
-                        prepareMs.put(backlogKeys + " keys, backlog " + backlog, prepare(dir, backlogKeys, (int) backlog));
-                        for (int run = 1; run <= runs; run++) {
-                            backlogRecoveries.add(child(backlogKeys, (int) backlog, run, "recover", dir.toString(),
-                                    Long.toString(backlogKeys), Long.toString(backlog)));
-                        }
-                        LocalDirs.delete(dir);
-                    }));
+                List<Integer> series = backlogs.stream()
+                        .filter(b -> !(b == 0 && sizes.contains(backlogKeys))).toList();
+                if (!series.isEmpty()) {
+                    steps.add(new Step("recovery against backlogs " + series + " at " + backlogKeys + " keys", () -> jmh(
+                            "RecoveryTimeBenchmark\\.recover$", runs, phasesFile, samplesFile,
+                            Map.of("keys", Integer.toString(backlogKeys), "backlog", csv(series), "appCds", "off"))));
+                }
+                if (!cdsKeys.isEmpty()) {
+                    steps.add(new Step("recovery with AppCDS at " + cdsKeys + " keys", () -> jmh(
+                            "RecoveryTimeBenchmark\\.recover$", runs, phasesFile, samplesFile,
+                            Map.of("keys", csv(cdsKeys), "backlog", "0", "appCds", "on"))));
                 }
             }
-            for (long keys : group) {
-                steps.add(step(() -> {
-                    log("checkpoint durations at " + keys + " keys");
-                    checkpoints.addAll(CheckpointDurationBenchmark.run(scratch, keys, runs));
-                }));
+            if (!group.isEmpty() && !changes.isEmpty()) {
+                steps.add(new Step("checkpoint durations at " + group + " keys", () -> jmh(
+                        "CheckpointDurationBenchmark\\.checkpoint$", runs, phasesFile, samplesFile,
+                        Map.of("keys", csv(group), "change", String.join(",", changes)))));
             }
         }
         try {
             for (int i = 0; i < steps.size(); i++) {
-                steps.get(i).run();
+                log("step " + (i + 1) + " of " + steps.size() + ": " + steps.get(i).name());
+                all.addAll(steps.get(i).run().call());
                 String status = i == steps.size() - 1 ? "complete" : "partial: " + (i + 1) + " of " + steps.size()
                         + " steps done (the file is rewritten after each step)";
-                Files.writeString(json, json(restores, recoveries, backlogRecoveries, checkpoints, prepareMs));
-                Files.writeString(md, markdown(restores, recoveries, backlogRecoveries, checkpoints, prepareMs, begin,
-                        Instant.now(), loadAtStart, load(), json.getFileName().toString(), scratch.getParent(), status));
+                ResultFormatFactory.getInstance(ResultFormatType.JSON, json.toString()).writeOut(all);
+                Files.writeString(md, markdown(all, samples(phasesFile), samples(samplesFile), begin, Instant.now(),
+                        loadAtStart, load(), json.getFileName().toString(), scratch.getParent(), status, runs),
+                        StandardCharsets.UTF_8);
                 log("wrote " + md + " and " + json + " (" + status + ")");
             }
         } finally {
@@ -144,78 +145,40 @@ public final class RunRecoveryBenchmarks {
         }
     }
 
-    @FunctionalInterface
-    private interface Step {
-        void run() throws Exception;
+    private record Step(String name, java.util.concurrent.Callable<Collection<RunResult>> run) {
     }
 
-    private static Runnable step(Step step) {
-        return () -> {
-            try {
-                step.run();
-            } catch (RuntimeException e) {
-                throw e;
-            } catch (Exception e) {
-                throw new IllegalStateException("A benchmark step failed: " + e, e);
+    private static Collection<RunResult> jmh(String include, int runs, Path phasesFile, Path samplesFile,
+                                             Map<String, String> params) throws RunnerException {
+        List<String> jvmArgs = new ArrayList<>(Arrays.asList(RunStorageBenchmarks.chronicleFlags()));
+        jvmArgs.add("-D" + RecoveryTimeBenchmark.PHASES_FILE_PROPERTY + "=" + phasesFile);
+        jvmArgs.add("-D" + CheckpointDurationBenchmark.SAMPLES_FILE_PROPERTY + "=" + samplesFile);
+        for (String passed : List.of("sluice.bench.recovery.xmx", ScratchDirectory.BENCH_DIR_PROPERTY)) {
+            if (System.getProperty(passed) != null) {
+                jvmArgs.add("-D" + passed + "=" + System.getProperty(passed));
             }
-        };
-    }
-
-    // ---------------------------------------------------------------------------------------
-    // Children
-
-    private static long prepare(Path dir, long keys, int backlog) throws IOException, InterruptedException {
-        log("preparing " + keys + " keys, backlog " + backlog);
-        Recovery r = child(keys, backlog, 0, "prepare", dir.toString(), Long.toString(keys), Long.toString(backlog));
-        return r.get("prepareMs");
-    }
-
-    private static Recovery child(long keys, int backlog, int run, String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>();
-        command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(Arrays.asList(RunStorageBenchmarks.chronicleFlags()));
-        command.add("-Xmx" + System.getProperty("sluice.bench.recovery.xmx", "3g"));
-        command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
-        command.add(RecoveryBenchmarkApp.class.getName());
-        command.addAll(Arrays.asList(args));
-        ProcessBuilder builder = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT);
-        long spawnedAt = System.currentTimeMillis();
-        Process process = builder.start();
-        // A runner stopped with Ctrl-C or kill must not leave its child running.
-        Thread reaper = new Thread(process::destroyForcibly);
-        Runtime.getRuntime().addShutdownHook(reaper);
-        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        int exit = process.waitFor();
-        Runtime.getRuntime().removeShutdownHook(reaper);
-        Optional<String> line = out.lines().filter(l -> l.startsWith("RESULT ")).findFirst();
-        if (exit != 0 || line.isEmpty()) {
-            throw new IllegalStateException("The benchmark child " + Arrays.toString(args) + " exited with [" + exit
-                    + "] and printed no result:\n" + out);
         }
-        Map<String, Long> times = new LinkedHashMap<>();
-        for (String field : line.get().substring("RESULT ".length()).trim().split("\\s+")) {
-            String[] kv = field.split("=", 2);
-            times.put(kv[0], Long.parseLong(kv[1]));
-        }
-        long launch = times.containsKey("jvmStart") ? times.get("jvmStart") - spawnedAt : -1;
-        Recovery r = new Recovery(keys, backlog, run, launch, times);
-        log(args[0] + " " + keys + " keys, backlog " + backlog + ", run " + run + ": " + times);
-        return r;
+        ChainedOptionsBuilder options = new OptionsBuilder()
+                .include(RunRecoveryBenchmarks.class.getPackageName().replace(".", "\\.") + "\\." + include)
+                .jvmArgsAppend(jvmArgs.toArray(String[]::new))
+                .measurementIterations(runs)
+                .shouldFailOnError(true);
+        params.forEach((k, v) -> options.param(k, v.split(",")));
+        return new Runner(options.build()).run();
     }
 
     // ---------------------------------------------------------------------------------------
     // Results
 
-    private static String markdown(List<Recovery> restores, List<Recovery> recoveries, List<Recovery> backlogs,
-                                   List<CheckpointDurationBenchmark.Sample> checkpoints, Map<String, Long> prepareMs,
-                                   Instant begin, Instant end, String loadStart, String loadEnd, String json,
-                                   Path scratchParent, String status) {
+    private static String markdown(List<RunResult> all, List<Sample> phases, List<Sample> checkpoints, Instant begin,
+                                   Instant end, String loadStart, String loadEnd, String json, Path scratchParent,
+                                   String status, int runs) {
+        List<Sample> measured = phases.stream().filter(s -> s.get("measured").equals("true")).toList();
         StringBuilder md = new StringBuilder();
         md.append("# Recovery and checkpoint benchmarks\n\n");
         md.append("| | |\n|---|---|\n");
-        md.append("| command | `java -cp benchmarks/target/benchmarks.jar io.sluice.benchmarks.RunRecoveryBenchmarks`")
-                .append(properties()).append(" |\n");
+        md.append("| command | `java").append(properties())
+                .append(" -cp benchmarks/target/benchmarks.jar io.sluice.benchmarks.RunRecoveryBenchmarks` |\n");
         md.append("| date | ").append(begin).append(" |\n");
         md.append("| status | ").append(status).append(" |\n");
         md.append("| wall time | ").append(Duration.between(begin, end).toSeconds()).append(" s |\n");
@@ -227,145 +190,231 @@ public final class RunRecoveryBenchmarks {
                 .append(System.getProperty("java.vm.version")).append(" |\n");
         md.append("| child JVM heap | -Xmx").append(System.getProperty("sluice.bench.recovery.xmx", "3g")).append(" |\n");
         md.append("| scratch file system | ").append(fileStore(scratchParent)).append(" |\n");
-        md.append("| raw results | `").append(json).append("` |\n\n");
+        md.append("| JMH | single shot per child JVM, 1 warm-up and ").append(runs)
+                .append(" measured invocations per configuration; score: mean, ± the half-width of the 99.9% ")
+                .append("confidence interval, min - max |\n");
+        md.append("| raw results | `").append(json).append("` (JMH's JSON) |\n\n");
 
         md.append("## Recovery time against state size\n\n");
-        md.append("`updateStateByKey` with one `Long` per key, checkpoint on the local file system, a new JVM per run, ")
-                .append("no WAL backlog (the first batch after the restart is a new one, which visits every key, as ")
-                .append("`updateStateByKey` does in Spark). Times in ms, median of the runs (min - max); phases ")
-                .append("measured from the child JVM's start as the OS reports it.\n\n");
-        md.append("| keys | launch (spawn to JVM start) | JVM start to main | getOrCreate (read checkpoint, setup) | ")
-                .append("start (restore state, rebuild tracker) | first batch | **JVM start to first completed batch** | ")
-                .append("**spawn to first completed batch** |\n|---:|---:|---:|---:|---:|---:|---:|---:|\n");
-        for (long keys : distinct(recoveries)) {
-            List<Recovery> rs = recoveries.stream().filter(r -> r.keys() == keys && r.backlog() == 0).toList();
-            md.append("| ").append(String.format(Locale.ROOT, "%,d", keys))
-                    .append(" | ").append(stat(rs, r -> r.launchMs()))
-                    .append(" | ").append(stat(rs, r -> r.get("main")))
-                    .append(" | ").append(stat(rs, r -> r.get("created") - r.get("main")))
-                    .append(" | ").append(stat(rs, r -> r.get("started") - r.get("created")))
-                    .append(" | ").append(stat(rs, r -> r.get("firstBatch") - r.get("started")))
-                    .append(" | **").append(stat(rs, r -> r.get("firstBatch"))).append("**")
-                    .append(" | **").append(stat(rs, r -> r.launchMs() + r.get("firstBatch"))).append("** |\n");
+        md.append("`RecoveryTimeBenchmark.recover`: `updateStateByKey` with one `Long` per key, checkpoint on the ")
+                .append("local file system, no WAL backlog. The score is **spawn to first completed batch**: from ")
+                .append("just before the benchmark starts the child process to the child's report that its first ")
+                .append("batch after the restart completed (that batch visits every key, as `updateStateByKey` does ")
+                .append("in Spark). The phases are the children's own clocks (median of the measured children), from ")
+                .append("the JVM's start as the OS reports it; \"launch\" is spawn to that start.\n\n");
+        md.append("| keys | **spawn to first completed batch (JMH)** | launch | JVM start to main | logging start | ")
+                .append("getOrCreate | start (restore state, open logs) | first batch | JVM start to end of start | ")
+                .append("JVM start to first completed batch |\n|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        for (RunResult r : select(all, "recover", "backlog", "0", "appCds", "off")) {
+            List<Sample> s = phasesOf(measured, "recover", r);
+            md.append("| ").append(keysText(r)).append(" | **").append(score(r)).append("**")
+                    .append(" | ").append(median(s, x -> x.num("launch")))
+                    .append(" | ").append(median(s, x -> x.num("main")))
+                    .append(" | ").append(median(s, x -> x.num("logging") - x.num("main")))
+                    .append(" | ").append(median(s, x -> x.num("created") - x.num("logging")))
+                    .append(" | ").append(median(s, x -> x.num("started") - x.num("created")))
+                    .append(" | ").append(median(s, x -> x.num("firstBatch") - x.num("started")))
+                    .append(" | ").append(median(s, x -> x.num("started")))
+                    .append(" | ").append(median(s, x -> x.num("firstBatch"))).append(" |\n");
         }
-        md.append("\nCPU time of the child (all threads, ms) in the same phases, which on a shared machine says ")
-                .append("how much of the wall time was work rather than waiting for a core:\n\n");
-        md.append("| keys | JVM start to main | getOrCreate | start (restore) | first batch | JVM start to first batch |\n")
-                .append("|---:|---:|---:|---:|---:|---:|\n");
-        for (long keys : distinct(recoveries)) {
-            List<Recovery> rs = recoveries.stream().filter(r -> r.keys() == keys && r.backlog() == 0).toList();
-            md.append("| ").append(String.format(Locale.ROOT, "%,d", keys))
-                    .append(" | ").append(stat(rs, r -> r.get("cpuMain")))
-                    .append(" | ").append(stat(rs, r -> r.get("cpuCreated") - r.get("cpuMain")))
-                    .append(" | ").append(stat(rs, r -> r.get("cpuStarted") - r.get("cpuCreated")))
-                    .append(" | ").append(stat(rs, r -> r.get("cpuFirstBatch") - r.get("cpuStarted")))
-                    .append(" | ").append(stat(rs, r -> r.get("cpuFirstBatch"))).append(" |\n");
+        md.append("\nCPU time of the child (all threads, ms) in the same phases, median; on a shared machine it says ")
+                .append("how much of the wall time was work rather than waiting for a core, and a phase whose CPU ")
+                .append("time exceeds its wall time ran on both cores:\n\n");
+        md.append("| keys | JVM start to main | logging start | getOrCreate | start | first batch | JVM start to end of start ")
+                .append("| JVM start to first completed batch |\n|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        for (RunResult r : select(all, "recover", "backlog", "0", "appCds", "off")) {
+            List<Sample> s = phasesOf(measured, "recover", r);
+            md.append("| ").append(keysText(r))
+                    .append(" | ").append(median(s, x -> x.num("cpuMain")))
+                    .append(" | ").append(median(s, x -> x.num("cpuLogging") - x.num("cpuMain")))
+                    .append(" | ").append(median(s, x -> x.num("cpuCreated") - x.num("cpuLogging")))
+                    .append(" | ").append(median(s, x -> x.num("cpuStarted") - x.num("cpuCreated")))
+                    .append(" | ").append(median(s, x -> x.num("cpuFirstBatch") - x.num("cpuStarted")))
+                    .append(" | ").append(median(s, x -> x.num("cpuStarted")))
+                    .append(" | ").append(median(s, x -> x.num("cpuFirstBatch"))).append(" |\n");
         }
-        md.append("\n## The restore part alone\n\n");
-        md.append("What `start` does to the state, in a new JVM: read the newest checkpoint, make the local ")
-                .append("snapshot copy match its manifest (local recovery: nothing downloaded when it matches), and ")
-                .append("open RocksDB on it through hard links. ms, median (min - max).\n\n");
-        md.append("| keys | read checkpoint (incl. Hadoop FS start) | verify local copy against the manifest | open state store | ")
-                .append("**restore total** | files downloaded | files reused | bytes reused |\n")
-                .append("|---:|---:|---:|---:|---:|---:|---:|---:|\n");
-        for (long keys : distinct(restores)) {
-            List<Recovery> rs = restores.stream().filter(r -> r.keys() == keys).toList();
-            md.append("| ").append(String.format(Locale.ROOT, "%,d", keys))
-                    .append(" | ").append(stat(rs, r -> r.get("checkpointRead") - r.get("main")))
-                    .append(" | ").append(stat(rs, r -> r.get("localCopyVerified") - r.get("checkpointRead")))
-                    .append(" | ").append(stat(rs, r -> r.get("stateOpened") - r.get("localCopyVerified")))
-                    .append(" | **").append(stat(rs, r -> r.get("stateOpened") - r.get("main"))).append("**")
-                    .append(" | ").append(stat(rs, r -> r.get("filesDownloaded")))
-                    .append(" | ").append(stat(rs, r -> r.get("filesReused")))
-                    .append(" | ").append(stat(rs, r -> r.get("bytesReused")))
-                    .append(" |\n");
-        }
-        md.append("\nCPU ms of the same phases: ");
-        for (long keys : distinct(restores)) {
-            List<Recovery> rs = restores.stream().filter(r -> r.keys() == keys).toList();
-            md.append(String.format(Locale.ROOT, "%,d keys: read checkpoint %s, verify %s, open %s; ", keys,
-                    stat(rs, r -> r.get("cpuCheckpointRead") - r.get("cpuMain")),
-                    stat(rs, r -> r.get("cpuLocalCopyVerified") - r.get("cpuCheckpointRead")),
-                    stat(rs, r -> r.get("cpuStateOpened") - r.get("cpuLocalCopyVerified"))));
+
+        md.append("\nThe floor (`RecoveryTimeBenchmark.baseline`): a JVM with the same class path and flags that ")
+                .append("starts its logging and reports at once, ms: ");
+        for (RunResult r : select(all, "baseline")) {
+            List<Sample> s = phasesOf(measured, "baseline", r);
+            md.append("**").append(score(r)).append("** spawn to report (").append(keysText(r))
+                    .append("-key parameter set; of which JVM start to main ").append(median(s, x -> x.num("main")))
+                    .append(", logging start ").append(median(s, x -> x.num("logging") - x.num("main")))
+                    .append(", CPU to report ").append(median(s, x -> x.num("cpuLogging"))).append("); ");
         }
         md.append("\n");
+        md.append("\n## The restore part alone\n\n");
+        md.append("`RecoveryTimeBenchmark.restore`: what `start` does to the state, in a new JVM: read the newest ")
+                .append("checkpoint, make the local snapshot copy match its manifest (local recovery: nothing is ")
+                .append("downloaded when it matches), open RocksDB on it through hard links. Score: spawn to the ")
+                .append("opened store; phases: median ms of wall (CPU).\n\n");
+        md.append("| keys | **spawn to opened state (JMH)** | read checkpoint (incl. Hadoop start) | verify local copy | ")
+                .append("open state store | files downloaded | files reused | bytes reused |\n")
+                .append("|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        for (RunResult r : select(all, "restore")) {
+            List<Sample> s = phasesOf(measured, "restore", r);
+            md.append("| ").append(keysText(r)).append(" | **").append(score(r)).append("**")
+                    .append(" | ").append(median(s, x -> x.num("checkpointRead") - x.num("logging")))
+                    .append(" (").append(median(s, x -> x.num("cpuCheckpointRead") - x.num("cpuLogging"))).append(")")
+                    .append(" | ").append(median(s, x -> x.num("localCopyVerified") - x.num("checkpointRead")))
+                    .append(" (").append(median(s, x -> x.num("cpuLocalCopyVerified") - x.num("cpuCheckpointRead")))
+                    .append(")")
+                    .append(" | ").append(median(s, x -> x.num("stateOpened") - x.num("localCopyVerified")))
+                    .append(" (").append(median(s, x -> x.num("cpuStateOpened") - x.num("cpuLocalCopyVerified")))
+                    .append(")")
+                    .append(" | ").append(median(s, x -> x.num("filesDownloaded")))
+                    .append(" | ").append(median(s, x -> x.num("filesReused")))
+                    .append(" | ").append(median(s, x -> x.num("bytesReused"))).append(" |\n");
+        }
+
         md.append("\n## Recovery time against the WAL backlog\n\n");
         md.append("The same application, checkpointed, then that many batches run (1,000 keys each, blocks in the ")
-                .append("WAL, allocations in the tracker log) before the JVM halted: recovery re-runs them onto the ")
-                .append("checkpoint's state. ms from the child JVM's start, median (min - max).\n\n");
-        md.append("| keys | logged batches to re-run | start (restore, tracker log) | JVM start to first completed batch | ")
-                .append("JVM start to caught up (last re-run batch done) |\n|---:|---:|---:|---:|---:|\n");
-        for (Recovery first : backlogs.stream().filter(r -> r.run() == 1).toList()) {
-            List<Recovery> rs = backlogs.stream().filter(r -> r.backlog() == first.backlog()).toList();
-            md.append("| ").append(String.format(Locale.ROOT, "%,d", first.keys())).append(" | ").append(first.backlog())
-                    .append(" | ").append(stat(rs, r -> r.get("started") - r.get("created")))
-                    .append(" | ").append(stat(rs, r -> r.get("firstBatch")))
-                    .append(" | ").append(stat(rs, r -> r.get("caughtUp"))).append(" |\n");
+                .append("WAL, allocations in the tracker log) before the JVM halted as a kill would: recovery re-runs ")
+                .append("them onto the checkpoint's state. Score: spawn to the first completed (re-run) batch; ")
+                .append("then the median of the children's own clocks.\n\n");
+        md.append("| keys | logged batches to re-run | **spawn to first completed batch (JMH)** | start (restore, ")
+                .append("tracker log) | JVM start to caught up (last re-run batch done) |\n|---:|---:|---:|---:|---:|\n");
+        List<RunResult> backlogRuns = new ArrayList<>(select(all, "recover", "appCds", "off"));
+        backlogRuns.sort((a, b) -> Integer.compare(Integer.parseInt(a.getParams().getParam("backlog")),
+                Integer.parseInt(b.getParams().getParam("backlog"))));
+        int backlogKeys = Integer.parseInt(System.getProperty("sluice.bench.recovery.backlogKeys", "100000"));
+        for (RunResult r : backlogRuns) {
+            if (Integer.parseInt(r.getParams().getParam("keys")) != backlogKeys) {
+                continue;
+            }
+            List<Sample> s = phasesOf(measured, "recover", r);
+            md.append("| ").append(keysText(r)).append(" | ").append(r.getParams().getParam("backlog"))
+                    .append(" | **").append(score(r)).append("**")
+                    .append(" | ").append(median(s, x -> x.num("started") - x.num("created")))
+                    .append(" | ").append(median(s, x -> x.num("caughtUp"))).append(" |\n");
         }
+
+        md.append("\n## AppCDS (a deployment option)\n\n");
+        md.append("The same recovery with the children started with `-XX:SharedArchiveFile` of a dynamic AppCDS ")
+                .append("archive that one training child wrote with `-XX:ArchiveClassesAtExit` (see the README). ")
+                .append("ms, median of the children's clocks, wall (CPU).\n\n");
+        md.append("| keys | AppCDS | **spawn to first completed batch (JMH)** | JVM start to end of start | ")
+                .append("JVM start to first completed batch |\n|---:|---|---:|---:|---:|\n");
+        List<RunResult> cds = select(all, "recover", "backlog", "0", "appCds", "on");
+        for (RunResult on : cds) {
+            select(all, "recover", "backlog", "0", "appCds", "off", "keys", on.getParams().getParam("keys"))
+                    .forEach(off -> cdsRow(md, off, measured));
+            cdsRow(md, on, measured);
+        }
+
         md.append("\n## Checkpoint duration against state size and change\n\n");
-        md.append("The state part of a checkpoint (RocksDB snapshot, incremental upload to a `file:` checkpoint ")
-                .append("directory with fsync, metadata, old local snapshot deleted), in this JVM. The first ")
-                .append("checkpoint uploads everything: that is what every checkpoint cost before uploads were ")
-                .append("incremental. Changed keys are drawn at random over all keys; \"write\" is the time to write ")
-                .append("them, not part of the checkpoint.\n\n");
-        md.append("| keys | change | run | **checkpoint ms** | uploaded files | uploaded bytes | reused files | reused bytes | write ms |\n")
-                .append("|---:|---|---:|---:|---:|---:|---:|---:|---:|\n");
-        for (CheckpointDurationBenchmark.Sample s : checkpoints) {
-            md.append(String.format(Locale.ROOT, "| %,d | %s | %d | **%,.0f** | %,d | %,d | %,d | %,d | %,.0f |%n",
-                    s.keys(), s.change(), s.run(), s.checkpointMs(), s.filesUploaded(), s.bytesUploaded(),
-                    s.filesReused(), s.bytesReused(), s.writeMs()));
+        md.append("`CheckpointDurationBenchmark.checkpoint`: the state part of a checkpoint (RocksDB snapshot, ")
+                .append("incremental upload to a `file:` checkpoint directory with fsync, metadata, old local snapshot ")
+                .append("deleted), in the JMH fork. \"all\": a first checkpoint into an empty directory, every file ")
+                .append("uploaded (what every checkpoint cost before uploads were incremental); a percentage: that ")
+                .append("share of the keys, drawn at random, got a new value since the last checkpoint. Transfer ")
+                .append("figures are medians of the measured invocations; \"write\" is the time the change took, ")
+                .append("not part of the checkpoint.\n\n");
+        md.append("| keys | change | **checkpoint ms (JMH)** | uploaded files | uploaded bytes | reused files | ")
+                .append("reused bytes | write ms |\n|---:|---|---:|---:|---:|---:|---:|---:|\n");
+        List<Sample> cpMeasured = checkpoints.stream().filter(s -> s.get("measured").equals("true")).toList();
+        for (RunResult r : all) {
+            if (!r.getParams().getBenchmark().endsWith("CheckpointDurationBenchmark.checkpoint")) {
+                continue;
+            }
+            String keys = r.getParams().getParam("keys");
+            String change = r.getParams().getParam("change");
+            List<Sample> s = cpMeasured.stream()
+                    .filter(x -> x.get("keys").equals(keys) && x.get("change").equals(change)).toList();
+            md.append("| ").append(keysText(r)).append(" | ").append(change.equals("all") ? "all new" : change + "%")
+                    .append(" | **").append(score(r)).append("**")
+                    .append(" | ").append(median(s, x -> x.num("filesUploaded")))
+                    .append(" | ").append(median(s, x -> x.num("bytesUploaded")))
+                    .append(" | ").append(median(s, x -> x.num("filesReused")))
+                    .append(" | ").append(median(s, x -> x.num("bytesReused")))
+                    .append(" | ").append(median(s, x -> x.num("writeMs"))).append(" |\n");
         }
-        md.append("\n## Preparing the checkpoints (not a measurement target)\n\n| configuration | ms |\n|---|---:|\n");
-        prepareMs.forEach((k, v) -> md.append("| ").append(k).append(" | ").append(String.format(Locale.ROOT, "%,d", v))
-                .append(" |\n"));
         return md.toString();
     }
 
-    private static String json(List<Recovery> restores, List<Recovery> recoveries, List<Recovery> backlogs,
-                               List<CheckpointDurationBenchmark.Sample> checkpoints, Map<String, Long> prepareMs) {
-        StringBuilder j = new StringBuilder("{\n");
-        j.append("  \"restore\": ").append(jsonRuns(restores)).append(",\n");
-        j.append("  \"recovery\": ").append(jsonRuns(recoveries)).append(",\n");
-        j.append("  \"recoveryWithBacklog\": ").append(jsonRuns(backlogs)).append(",\n");
-        j.append("  \"checkpoint\": [\n").append(checkpoints.stream().map(s -> String.format(Locale.ROOT,
-                "    {\"keys\": %d, \"change\": \"%s\", \"run\": %d, \"checkpointMs\": %.1f, \"writeMs\": %.1f,"
-                        + " \"filesUploaded\": %d, \"bytesUploaded\": %d, \"filesReused\": %d, \"bytesReused\": %d}",
-                s.keys(), s.change(), s.run(), s.checkpointMs(), s.writeMs(), s.filesUploaded(), s.bytesUploaded(),
-                s.filesReused(), s.bytesReused())).collect(Collectors.joining(",\n"))).append("\n  ],\n");
-        j.append("  \"prepareMs\": {").append(prepareMs.entrySet().stream()
-                .map(e -> "\"" + e.getKey() + "\": " + e.getValue()).collect(Collectors.joining(", "))).append("}\n}\n");
-        return j.toString();
+    private static void cdsRow(StringBuilder md, RunResult r, List<Sample> measured) {
+        List<Sample> s = phasesOf(measured, "recover", r);
+        md.append("| ").append(keysText(r)).append(" | ").append(r.getParams().getParam("appCds"))
+                .append(" | **").append(score(r)).append("**")
+                .append(" | ").append(median(s, x -> x.num("started"))).append(" (")
+                .append(median(s, x -> x.num("cpuStarted"))).append(")")
+                .append(" | ").append(median(s, x -> x.num("firstBatch"))).append(" (")
+                .append(median(s, x -> x.num("cpuFirstBatch"))).append(") |\n");
     }
 
-    private static String jsonRuns(List<Recovery> runs) {
-        return "[\n" + runs.stream().map(r -> "    {\"keys\": " + r.keys() + ", \"backlog\": " + r.backlog()
-                + ", \"run\": " + r.run() + ", \"launchMs\": " + r.launchMs() + ", \"msSinceJvmStart\": {"
-                + r.times().entrySet().stream().filter(e -> !e.getKey().equals("jvmStart"))
-                        .map(e -> "\"" + e.getKey() + "\": " + e.getValue()).collect(Collectors.joining(", "))
-                + "}}").collect(Collectors.joining(",\n")) + "\n  ]";
+    /** The runs of {@code RecoveryTimeBenchmark.<method>} whose parameters have the given values. */
+    private static List<RunResult> select(List<RunResult> all, String method, String... keyValues) {
+        return all.stream().filter(r -> r.getParams().getBenchmark().endsWith("RecoveryTimeBenchmark." + method))
+                .filter(r -> {
+                    for (int i = 0; i < keyValues.length; i += 2) {
+                        if (!keyValues[i + 1].equals(r.getParams().getParam(keyValues[i]))) {
+                            return false;
+                        }
+                    }
+                    return true;
+                }).toList();
     }
 
-    private static List<Long> distinct(List<Recovery> runs) {
-        return runs.stream().map(Recovery::keys).distinct().toList();
+    private static List<Sample> phasesOf(List<Sample> measured, String method, RunResult r) {
+        return measured.stream().filter(s -> s.get("method").equals(method)
+                && s.get("keys").equals(r.getParams().getParam("keys"))
+                && s.get("backlog").equals(r.getParams().getParam("backlog"))
+                && s.get("appCds").equals(r.getParams().getParam("appCds"))).toList();
     }
 
-    private static String stat(List<Recovery> runs, java.util.function.ToLongFunction<Recovery> f) {
-        long[] v = runs.stream().mapToLong(f).sorted().toArray();
+    private static String keysText(RunResult r) {
+        return String.format(Locale.ROOT, "%,d", Long.parseLong(r.getParams().getParam("keys")));
+    }
+
+    private static String score(RunResult r) {
+        Statistics st = r.getPrimaryResult().getStatistics();
+        double error = st.getN() > 1 ? st.getMeanErrorAt(0.999) : Double.NaN;
+        return String.format(Locale.ROOT, "%,.0f%s (%,.0f - %,.0f)", st.getMean(),
+                Double.isNaN(error) ? "" : String.format(Locale.ROOT, " ± %,.0f", error), st.getMin(), st.getMax());
+    }
+
+    private static String median(List<Sample> samples, ToDoubleFunction<Sample> f) {
+        double[] v = samples.stream().mapToDouble(f).sorted().toArray();
         if (v.length == 0) {
             return "n/a";
         }
-        return String.format(Locale.ROOT, "%,d (%,d - %,d)", v[v.length / 2], v[0], v[v.length - 1]);
+        double m = v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+        return String.format(Locale.ROOT, "%,.0f", m);
+    }
+
+    private static List<Sample> samples(Path file) throws IOException {
+        if (!Files.exists(file)) {
+            return List.of();
+        }
+        List<Sample> samples = new ArrayList<>();
+        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+            if (line.isBlank()) {
+                continue;
+            }
+            Map<String, String> fields = new LinkedHashMap<>();
+            for (String field : line.trim().split("\\s+")) {
+                String[] kv = field.split("=", 2);
+                fields.put(kv[0], kv.length > 1 ? kv[1] : "");
+            }
+            samples.add(new Sample(fields));
+        }
+        return samples;
     }
 
     private static String properties() {
         String set = System.getProperties().stringPropertyNames().stream()
-                .filter(k -> k.startsWith("sluice.bench.recovery."))
+                .filter(k -> k.startsWith("sluice.bench."))
                 .sorted().map(k -> " -D" + k + "=" + System.getProperty(k)).collect(Collectors.joining());
-        return set.isEmpty() ? "" : " (with" + set + ")";
+        return set;
     }
 
-    private static List<Long> longs(String list) {
-        return Arrays.stream(list.split(",")).map(String::trim).filter(s -> !s.isEmpty()).map(Long::parseLong).toList();
+    private static String csv(List<Integer> values) {
+        return values.stream().map(String::valueOf).collect(Collectors.joining(","));
+    }
+
+    private static List<Integer> ints(String list) {
+        return Arrays.stream(list.split(",")).map(String::trim).filter(s -> !s.isEmpty()).map(Integer::parseInt).toList();
     }
 
     private static void log(String message) {

@@ -3,6 +3,7 @@ package io.sluice.internal.checkpoint;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -20,6 +21,8 @@ import java.util.stream.Stream;
 import java.util.zip.CRC32C;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataOutputStream;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.StreamCapabilities;
 import org.junit.jupiter.api.Test;
 
@@ -60,6 +63,54 @@ final class HadoopCheckpointStoreLocalTest extends CheckpointStoreContract {
     void theRawLocalFilesystemSupportsHsync() throws IOException {
         try (FSDataOutputStream out = raw.create(path("probe"), false)) {
             assertTrue(out.hasCapability(StreamCapabilities.HSYNC));
+        }
+    }
+
+    /**
+     * A {@code file:} root is served by a {@link LocalFileSystem} built without Hadoop's
+     * filesystem registry and cache: the same class, URI and working directory as the cached
+     * instance, but not that instance (the store closes its own).
+     */
+    @Test
+    void aFileRootGetsALocalFilesystemOfItsOwnOutsideHadoopsCache() throws IOException {
+        java.net.URI uri = local.resolve("own").toUri();
+        FileSystem cached = FileSystem.get(uri, CONF);
+        FileSystem own = HadoopCheckpointStore.newFileSystem(uri, CONF);
+        try {
+            assertEquals(LocalFileSystem.class, own.getClass());
+            assertNotSame(cached, own);
+            assertEquals(cached.getUri(), own.getUri());
+            assertEquals(cached.getWorkingDirectory(), own.getWorkingDirectory());
+        } finally {
+            own.close();
+        }
+        try (HadoopCheckpointStore store = HadoopCheckpointStore.open(uri.toString(), CONF, 1)) {
+            store.write(3, payload("x"));
+            assertEquals(3, store.readLatestValid().orElseThrow().timeMs());
+        }
+    }
+
+    /** A {@code file:} scheme bound to another class with {@code fs.file.impl} is honoured. */
+    @Test
+    void aFileSchemeBoundToAnotherClassIsHonoured() throws IOException {
+        Configuration conf = new Configuration(CONF);
+        conf.set("fs.file.impl", MarkedLocalFileSystem.class.getName());
+        MarkedLocalFileSystem.initialized.set(0);
+        try (HadoopCheckpointStore store = HadoopCheckpointStore.open(local.resolve("bound").toUri().toString(), conf, 1)) {
+            store.write(5, payload("y"));
+            assertEquals(5, store.readLatestValid().orElseThrow().timeMs());
+        }
+        assertEquals(1, MarkedLocalFileSystem.initialized.get(), "the configured class served the store");
+    }
+
+    /** A local filesystem that counts its initializations. */
+    public static final class MarkedLocalFileSystem extends LocalFileSystem {
+        static final java.util.concurrent.atomic.AtomicInteger initialized = new java.util.concurrent.atomic.AtomicInteger();
+
+        @Override
+        public void initialize(java.net.URI name, Configuration conf) throws IOException {
+            super.initialize(name, conf);
+            initialized.incrementAndGet();
         }
     }
 
