@@ -239,8 +239,13 @@ public final class JobScheduler {
 
     /**
      * Stops running batches. Graceful: the batches already queued run first; else queued batches
-     * are dropped (a recovery re-runs them). The batch running now is never interrupted, so the
-     * state store is never closed under a running update; waits at most {@code timeout}.
+     * are dropped (a recovery re-runs them). The batch running now is never interrupted before
+     * {@code timeout}, so the state store is never closed under a running update; waits at most
+     * {@code timeout}, then interrupts, and waits at most {@code timeout} again.
+     *
+     * <p>A graceful stop that runs out of time logs a warning starting with
+     * {@code "Graceful stop incomplete"} that says how many queued batches were not run (a
+     * restart with getOrCreate re-runs them from the logs).
      *
      * @return whether the batch runner ended (false: a batch is still running after being
      *     interrupted, and the resources it uses must not be closed)
@@ -254,9 +259,15 @@ public final class JobScheduler {
         try {
             ended = batchRunner.awaitTermination(timeout.toMillis(), TimeUnit.MILLISECONDS);
             if (!ended) {
-                LOG.warn("The running batch did not finish within {}; interrupting it", timeout);
                 stopped = true;
-                batchRunner.shutdownNow();
+                int dropped = batchRunner.shutdownNow().size();
+                if (graceful) {
+                    LOG.warn("Graceful stop incomplete: the queued batches did not finish within {}; interrupting the"
+                            + " running one and dropping {} queued (a restart with getOrCreate re-runs them)",
+                            timeout, dropped);
+                } else {
+                    LOG.warn("The running batch did not finish within {}; interrupting it", timeout);
+                }
                 ended = batchRunner.awaitTermination(timeout.toMillis(), TimeUnit.MILLISECONDS);
             }
         } catch (InterruptedException e) {
