@@ -171,12 +171,22 @@ class ChaosSoak {
         for (Round r : rounds) {
             for (ChaosDriver.Outcome o : r.outcomes()) {
                 if (o.plan().ending() == FINAL) {
+                    if (o.sigkilled()) {
+                        // Still running 15 s after its SIGTERM: the driver killed it.
+                        m.merge("SIGKILL (last life, 15 s after SIGTERM)", 1, Integer::sum);
+                    }
                     continue;
                 }
-                String key = o.plan().ending() == ChaosDriver.Ending.FAULT_HALT
-                        ? "halt at " + o.plan().label().substring(0, o.plan().label().indexOf('@'))
-                        : o.plan().ending() == ChaosDriver.Ending.STOPS_WITH_ERROR ? "stopped by " + o.plan().label()
-                        .replaceAll(" #\\d+", "") : o.plan().ending().toString();
+                String key = switch (o.plan().ending()) {
+                    case FAULT_HALT -> "halt at " + o.plan().label().substring(0, o.plan().label().indexOf('@'));
+                    case STOPS_WITH_ERROR -> "stopped by " + o.plan().label().replaceAll(" #\\d+", "");
+                    case SIGTERM -> switch (o.graceful()) {
+                        case COMPLETE -> "SIGTERM, graceful stop complete";
+                        case INCOMPLETE -> "SIGTERM, graceful stop ran out of time";
+                        default -> "SIGTERM before start (no hook, nothing received)";
+                    };
+                    default -> o.plan().ending().toString();
+                };
                 m.merge(key, 1, Integer::sum);
             }
         }
