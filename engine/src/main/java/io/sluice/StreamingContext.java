@@ -1086,14 +1086,15 @@ public final class StreamingContext implements AutoCloseable {
         if (!fromHook) {
             removeShutdownHook();
         }
-        releaseResources(graceful);
+        boolean complete = releaseResources(graceful);
         synchronized (ACTIVATION_LOCK) {
             if (active == this) {
                 active = null;
             }
         }
         terminated.countDown();
-        LOG.info("StreamingContext stopped{}", graceful ? " gracefully" : "");
+        LOG.info("StreamingContext stopped{}", !graceful ? "" : complete ? " gracefully"
+                : " (graceful stop incomplete: see the warning above)");
     }
 
     /**
@@ -1114,8 +1115,10 @@ public final class StreamingContext implements AutoCloseable {
         }
     }
 
-    private void releaseResources(boolean graceful) {
+    /** Stops and closes everything; returns false if a graceful stop ran out of time. */
+    private boolean releaseResources(boolean graceful) {
         Duration timeout = gracefulStopTimeout();
+        boolean complete = true;
         if (receiverTracker != null) {
             receiverTracker.stop(graceful);
         }
@@ -1132,6 +1135,7 @@ public final class StreamingContext implements AutoCloseable {
                 }
             }
             if (jobGenerator.lastGeneratedMs() < target) {
+                complete = false;
                 LOG.warn("Graceful stop incomplete: no batch took the data received before the stop within {}"
                         + " (the last batch generated is {} ms, the stop began at {} ms); it stays in the write-ahead"
                         + " log and a restart with getOrCreate processes it", timeout,
@@ -1144,6 +1148,7 @@ public final class StreamingContext implements AutoCloseable {
         boolean batchesEnded = true;
         if (jobScheduler != null) {
             batchesEnded = jobScheduler.stop(graceful, timeout);
+            complete &= !jobScheduler.stopCutShort();
         }
         graph.inputs().forEach(InputDStream::stop);
         closeQuietly(blockStore);
@@ -1163,6 +1168,7 @@ public final class StreamingContext implements AutoCloseable {
             }
         }
         env.close();
+        return complete;
     }
 
     private static void closeQuietly(AutoCloseable c) {

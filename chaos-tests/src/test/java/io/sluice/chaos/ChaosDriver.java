@@ -64,6 +64,8 @@ final class ChaosDriver {
     private final Path workDir;
     private final Path logDir;
     private final long batchMs;
+    /** The most batches with new lines a planned SIGKILL life waits for ({@code chaos.maxProgressBatches}). */
+    private final int maxProgressBatches = Math.max(1, Integer.getInteger("chaos.maxProgressBatches", 4));
     private ChildJvm child;
     private Checker checker;
     private Hooks hooks;
@@ -144,7 +146,10 @@ final class ChaosDriver {
 
     /** How a planned life ends (see {@link #runPlan}). */
     enum Ending {
-        /** SIGKILL 0-400 ms after 1-4 batches with new lines. */
+        /**
+         * SIGKILL 0-400 ms after 1-4 batches with new lines (at most {@code chaos.maxProgressBatches},
+         * which the soak lowers to 2 for shorter lives).
+         */
         SIGKILL,
         /** The life is started with a fault point armed and must halt there on its own. */
         FAULT_HALT,
@@ -284,7 +289,7 @@ final class ChaosDriver {
                     sigkilled = stopChild();
                 }
                 case SIGKILL -> {
-                    awaitProgressBatches(1 + rnd.nextInt(4));
+                    awaitProgressBatches(1 + rnd.nextInt(maxProgressBatches));
                     sleepConsuming(rnd.nextInt(401));
                     if (child.diedOnItsOwn()) {
                         fail("the child JVM exited on its own");
@@ -300,7 +305,7 @@ final class ChaosDriver {
                             // finish them within the graceful stop's bound; this moment waits (at
                             // most CATCH_UP_TIMEOUT_MS: a loaded machine may never catch up).
                             awaitCaughtUp(CATCH_UP_TIMEOUT_MS);
-                            awaitProgressBatches(1 + rnd.nextInt(3));
+                            awaitProgressBatches(1 + rnd.nextInt(Math.min(3, maxProgressBatches)));
                             sleepConsuming(rnd.nextInt(300));
                         }
                         case DURING_RECOVERY -> {
@@ -343,8 +348,8 @@ final class ChaosDriver {
             Outcome o = new Outcome(life, plan, firstBatch, batches, linesBefore, checker.linesSeen(), endedAt, status,
                     moment, graceful, sigkilled);
             outcomes.add(o);
-            System.out.printf("  life %d: %s %s%s, ended %,d ms after start (status %s); first batch after %s;"
-                    + " %d batches; lines seen %,d%n", life, plan.ending(), plan.label(),
+            System.out.printf("  %s life %d: %s %s%s, ended %,d ms after start (status %s); first batch after %s;"
+                    + " %d batches; lines seen %,d%n", name, life, plan.ending(), plan.label(),
                     moment == null ? "" : " (signal " + moment + ", graceful stop " + graceful + ")",
                     endedAt, status,
                     firstBatch < 0 ? "-" : firstBatch + " ms", batches, checker.linesSeen());

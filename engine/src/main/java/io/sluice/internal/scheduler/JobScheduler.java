@@ -55,6 +55,7 @@ public final class JobScheduler {
     private long lastCompletedMs = Long.MIN_VALUE;
     private volatile Throwable failure;
     private volatile boolean stopped;
+    private volatile boolean stopCutShort;
 
     public JobScheduler(DStreamGraph graph, io.sluice.internal.ContextRuntime runtime, TaskScheduler tasks,
                         ListenerBus bus, io.sluice.StreamingListener internalListener, int concurrentJobs,
@@ -262,6 +263,7 @@ public final class JobScheduler {
                 stopped = true;
                 int dropped = batchRunner.shutdownNow().size();
                 if (graceful) {
+                    stopCutShort = true;
                     LOG.warn("Graceful stop incomplete: the queued batches did not finish within {}; interrupting the"
                             + " running one and dropping {} queued (a restart with getOrCreate re-runs them)",
                             timeout, dropped);
@@ -281,6 +283,11 @@ public final class JobScheduler {
             completionLock.notifyAll();
         }
         return ended;
+    }
+
+    /** Whether a graceful {@link #stop} ran out of time and dropped or interrupted batches. */
+    public boolean stopCutShort() {
+        return stopCutShort;
     }
 
     /** Whether the scheduler was stopped. */
