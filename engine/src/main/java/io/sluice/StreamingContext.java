@@ -817,9 +817,13 @@ public final class StreamingContext implements AutoCloseable {
         return receivers.plus(gracefulStopTimeout().multipliedBy(3)).plusSeconds(30);
     }
 
-    /** How long a graceful stop waits for the received data to be allocated, and for the queued batches. */
+    /**
+     * How long a graceful stop waits for the received data to be allocated, and then for the
+     * queued batches: {@code sluice.streaming.gracefulStopTimeout}, else max(10 batches, 10 s).
+     */
     private Duration gracefulStopTimeout() {
-        return Duration.ofMillis(Math.max(10 * batchDuration.toMillis(), 10_000));
+        return conf.get(StreamingConfig.GRACEFUL_STOP_TIMEOUT)
+                .orElse(Duration.ofMillis(Math.max(10 * batchDuration.toMillis(), 10_000)));
     }
 
     private static String callSite() {

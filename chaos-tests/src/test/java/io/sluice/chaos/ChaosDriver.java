@@ -318,7 +318,8 @@ final class ChaosDriver {
                         fail("the child JVM exited on its own");
                     }
                     child.terminate();
-                    status = awaitExitConsuming(60_000, "after SIGTERM");
+                    // Bounded by the graceful stop's own bounds (receivers, allocation, queue).
+                    status = awaitExitConsuming(150_000, "after SIGTERM");
                     if (status != SIGTERM_STATUS) {
                         fail("the life stopped with SIGTERM exited with status " + status + ", not "
                                 + SIGTERM_STATUS + " (the JVM's exit after its shutdown hooks ran on SIGTERM)");
