@@ -215,8 +215,9 @@ final class ChaosDriver {
      * @param exitStatus   the child's exit status, or null if it was killed with SIGKILL
      * @param moment       for {@link Ending#SIGTERM}: when the signal was sent; else null
      * @param graceful     for {@link Ending#SIGTERM}: how its graceful stop went
-     * @param sigkilled    whether the life ended with SIGKILL, planned or (for the last life,
-     *                     still running 15 s after its SIGTERM) not: such a life counts as a SIGKILL
+     * @param sigkilled    whether the life ended with SIGKILL, planned or not (the last life still
+     *                     running 15 s after its SIGTERM; a life armed at {@code receiver.beforeAck}
+     *                     once the source is exhausted): such a life counts as a SIGKILL
      */
     record Outcome(int index, Plan plan, long firstBatchMs, int batches, long linesBefore, long linesSeen,
                    long endedAtMs, Integer exitStatus, SigtermMoment moment, Graceful graceful, boolean sigkilled) {
@@ -325,8 +326,20 @@ final class ChaosDriver {
                                 + SIGTERM_STATUS + " (the JVM's exit after its shutdown hooks ran on SIGTERM)");
                     }
                 }
-                case FAULT_HALT, STOPS_WITH_ERROR -> status = awaitExitConsuming(FAULT_TIMEOUT_MS,
-                        "armed with " + plan.label() + " (the fault was never reached?)");
+                case FAULT_HALT, STOPS_WITH_ERROR -> {
+                    // receiver.beforeAck fires only when a receiver stores a block: once every
+                    // line of the source is processed, none can come and the halt never will.
+                    boolean needsData = plan.ending() == Ending.FAULT_HALT
+                            && plan.label().startsWith(FaultPoints.RECEIVER_BEFORE_ACK + "@");
+                    status = awaitExitConsuming(FAULT_TIMEOUT_MS, "armed with " + plan.label()
+                            + " (the fault was never reached?)", () -> needsData && checker.linesSeen() >= bound);
+                    if (status == null) {
+                        System.out.printf("  %s life %d: armed with %s, but the source is exhausted: no block can"
+                                + " reach the point; ended with SIGKILL instead%n", name, life, plan.label());
+                        child.kill();
+                        sigkilled = true;
+                    }
+                }
             }
             long endedAt = child.uptimeMs();
             String b;
@@ -334,7 +347,7 @@ final class ChaosDriver {
                 onBatch(b);
             }
             String output = child.output();
-            if (plan.ending() == Ending.FAULT_HALT) {
+            if (plan.ending() == Ending.FAULT_HALT && !sigkilled) {
                 if (status != FaultPoints.HALT_STATUS || !output.contains("FAULT point=")) {
                     fail("life armed with " + plan.label() + " ended with status " + status + ", not halted at the"
                             + " fault point (status " + FaultPoints.HALT_STATUS + ")");
@@ -411,6 +424,16 @@ final class ChaosDriver {
 
     /** Consumes batches until the child exits; fails if it has not within {@code timeoutMs}. */
     private Integer awaitExitConsuming(long timeoutMs, String what) throws Exception {
+        return awaitExitConsuming(timeoutMs, what, () -> false);
+    }
+
+    /**
+     * Consumes batches until the child exits and returns its status; returns null as soon as
+     * {@code giveUp} says the exit can no longer come, and fails if it has not within
+     * {@code timeoutMs}.
+     */
+    private Integer awaitExitConsuming(long timeoutMs, String what, java.util.function.BooleanSupplier giveUp)
+            throws Exception {
         long deadline = System.currentTimeMillis() + timeoutMs;
         while (true) {
             String b = child.nextBatch(200);
@@ -421,6 +444,9 @@ final class ChaosDriver {
             Integer status = child.awaitExit(0);
             if (status != null) {
                 return status;
+            }
+            if (giveUp.getAsBoolean()) {
+                return null;
             }
             if (System.currentTimeMillis() > deadline) {
                 fail("the child JVM was still running " + timeoutMs / 1000 + " s " + what);

@@ -179,9 +179,12 @@ class ChaosSoak {
                 return new Round(index, kind, seed, r.outcomes(), r.checks(), r.lines(), 0, null);
             }
             case "join" -> {
-                List<ChaosDriver.Plan> plans = randomPlans(rnd, 6 + rnd.nextInt(5), true);
-                JoinChaosTest.Result r = JoinChaosTest.run(seed, rnd, 15_000, plans, extra, dir, logs);
-                return new Round(index, kind, seed, r.outcomes(), r.checks(), 30_000, 0, null);
+                // Lines per source in proportion to the lives, as for the word count.
+                int lives = 6 + rnd.nextInt(5);
+                List<ChaosDriver.Plan> plans = randomPlans(rnd, lives, true);
+                int perSource = 3_000 * (lives + 1);
+                JoinChaosTest.Result r = JoinChaosTest.run(seed, rnd, perSource, plans, extra, dir, logs);
+                return new Round(index, kind, seed, r.outcomes(), r.checks(), 2L * perSource, 0, null);
             }
             default -> throw new IllegalArgumentException("unknown soak kind [" + kind + "]; use " + KINDS);
         }
@@ -242,7 +245,9 @@ class ChaosSoak {
                     continue;
                 }
                 String key = switch (o.plan().ending()) {
-                    case FAULT_HALT -> "halt at " + o.plan().label().substring(0, o.plan().label().indexOf('@'));
+                    case FAULT_HALT -> o.sigkilled() ? "SIGKILL (armed at " + o.plan().label().substring(0,
+                            o.plan().label().indexOf('@')) + ", source exhausted)"
+                            : "halt at " + o.plan().label().substring(0, o.plan().label().indexOf('@'));
                     case STOPS_WITH_ERROR -> "stopped by " + o.plan().label().replaceAll(" #\\d+", "");
                     case SIGTERM -> switch (o.graceful()) {
                         case COMPLETE -> "SIGTERM, graceful stop complete";
