@@ -107,7 +107,7 @@ public final class StreamingContext implements AutoCloseable {
     private JobScheduler jobScheduler;
     private JobGenerator jobGenerator;
     private Checkpointer checkpointer;
-    private Thread shutdownHook;
+    private Runnable shutdownHook;
 
     /**
      * A context running batches every {@code batchDuration} with the given configuration.
@@ -725,12 +725,16 @@ public final class StreamingContext implements AutoCloseable {
                         + "Currently running StreamingContext was started at " + active.startSite
                         + " ; stop it before starting another");
             }
+            // The hook is in place before any receiver starts, so that a SIGTERM at any moment
+            // after a receiver could acknowledge data stops the context (see registerShutdownHook).
+            registerShutdownHook();
             try {
                 validate();
                 doStart();
             } catch (RuntimeException | Error e) {
                 LOG.error("Cannot start the context: {}", e.toString());
                 state = StreamingContextState.STOPPED;
+                removeShutdownHook();
                 releaseResources(false);
                 terminated.countDown();
                 throw e;
@@ -739,14 +743,101 @@ public final class StreamingContext implements AutoCloseable {
             active = this;
             state = StreamingContextState.ACTIVE;
         }
-        shutdownHook = new Thread(() -> {
-            boolean graceful = conf.getRequired(StreamingConfig.STOP_GRACEFULLY_ON_SHUTDOWN);
-            LOG.info("JVM shutting down: stopping the context (graceful={})", graceful);
-            stopInternal(graceful, true);
-        }, "sluice-shutdown-hook");
-        Runtime.getRuntime().addShutdownHook(shutdownHook);
         LOG.info("StreamingContext started (batch {} ms, {} task threads)", batchDuration.toMillis(),
                 env.scheduler().threads());
+    }
+
+    /*
+     * The shutdown hook, and why it is registered the way it is.
+     *
+     * Invariant (with sluice.streaming.stopGracefullyOnShutdown): a process that receives SIGTERM
+     * at any moment after start() began, and whose hook runs to its end, has processed every
+     * block a receiver acknowledged before the signal, unless the graceful stop logs
+     * "Graceful stop incomplete" (its time bound expired: the blocks are in the write-ahead log
+     * and the next getOrCreate processes them).
+     *
+     * - Registered first thing in start(), before any receiver starts. Registered at the end of
+     *   start(), a SIGTERM during start-up or recovery found no hook, and blocks acknowledged
+     *   meanwhile were left for the next start. The hook calls stopInternal, which synchronizes
+     *   on this context: a SIGTERM during start() waits for start() to finish (a recovery has
+     *   queued its re-run batches by then), then stops, gracefully if configured.
+     * - Registered with Hadoop's ShutdownHookManager at a priority above FileSystem's, not as a
+     *   JVM hook of its own: JVM hooks run concurrently, and Hadoop's closes every cached
+     *   FileSystem (an HDFS client then fails every call with "Filesystem closed") while the
+     *   graceful stop still writes checkpoints and outputs. Hadoop's manager runs its hooks one
+     *   after the other, highest priority first.
+     * - A JVM already shutting down refuses start(): nothing may begin receiving that no hook
+     *   will stop.
+     */
+    private static final int SHUTDOWN_HOOK_PRIORITY = org.apache.hadoop.fs.FileSystem.SHUTDOWN_HOOK_PRIORITY + 20;
+
+    private void registerShutdownHook() {
+        // Loading Hadoop's manager registers its JVM hook, unless the JVM is already shutting
+        // down: then it would accept hooks it never runs, hence the probe of the JVM itself.
+        org.apache.hadoop.util.ShutdownHookManager hooks = org.apache.hadoop.util.ShutdownHookManager.get();
+        IllegalStateException refused = null;
+        if (!jvmShuttingDown() && !hooks.isShutdownInProgress()) {
+            Runnable hook = () -> {
+                boolean graceful = conf.getRequired(StreamingConfig.STOP_GRACEFULLY_ON_SHUTDOWN);
+                LOG.info("JVM shutting down: stopping the context (graceful={})", graceful);
+                stopInternal(graceful, true);
+            };
+            try {
+                hooks.addShutdownHook(hook, SHUTDOWN_HOOK_PRIORITY, shutdownHookTimeout().toMillis(),
+                        TimeUnit.MILLISECONDS);
+                shutdownHook = hook;
+                return;
+            } catch (IllegalStateException e) {
+                refused = e;
+            }
+        }
+        state = StreamingContextState.STOPPED;
+        env.close();
+        terminated.countDown();
+        throw new IllegalStateException("The JVM is shutting down: the context is not started, since no shutdown "
+                + "hook could stop it (start contexts before the JVM begins to exit)", refused);
+    }
+
+    /** Whether the JVM has begun to run its shutdown hooks (it then refuses new ones). */
+    private static boolean jvmShuttingDown() {
+        Thread probe = new Thread(() -> { }, "sluice-shutdown-probe");
+        try {
+            Runtime.getRuntime().addShutdownHook(probe);
+        } catch (IllegalStateException e) {
+            return true;
+        }
+        try {
+            Runtime.getRuntime().removeShutdownHook(probe);
+        } catch (IllegalStateException e) {
+            return true;
+        }
+        return false;
+    }
+
+    private void removeShutdownHook() {
+        Runnable hook = shutdownHook;
+        if (hook != null) {
+            try {
+                org.apache.hadoop.util.ShutdownHookManager.get().removeShutdownHook(hook);
+            } catch (IllegalStateException ignored) {
+                // the JVM is already shutting down: the hook runs and finds the context stopped
+            }
+        }
+    }
+
+    /** The longest the shutdown hook may run: every bound of a graceful stop, with room to spare. */
+    private Duration shutdownHookTimeout() {
+        Duration receivers = conf.getRequired(StreamingConfig.RECEIVER_STOP_TIMEOUT).multipliedBy(2).plusSeconds(5);
+        return receivers.plus(gracefulStopTimeout().multipliedBy(3)).plusSeconds(30);
+    }
+
+    /**
+     * How long a graceful stop waits for the received data to be allocated, and then for the
+     * queued batches: {@code sluice.streaming.gracefulStopTimeout}, else max(10 batches, 10 s).
+     */
+    private Duration gracefulStopTimeout() {
+        return conf.get(StreamingConfig.GRACEFUL_STOP_TIMEOUT)
+                .orElse(Duration.ofMillis(Math.max(10 * batchDuration.toMillis(), 10_000)));
     }
 
     private static String callSite() {
@@ -1064,21 +1155,18 @@ public final class StreamingContext implements AutoCloseable {
             }
             state = StreamingContextState.STOPPED;
         }
-        if (!fromHook && shutdownHook != null) {
-            try {
-                Runtime.getRuntime().removeShutdownHook(shutdownHook);
-            } catch (IllegalStateException ignored) {
-                // the JVM is already shutting down
-            }
+        if (!fromHook) {
+            removeShutdownHook();
         }
-        releaseResources(graceful);
+        boolean complete = releaseResources(graceful);
         synchronized (ACTIVATION_LOCK) {
             if (active == this) {
                 active = null;
             }
         }
         terminated.countDown();
-        LOG.info("StreamingContext stopped{}", graceful ? " gracefully" : "");
+        LOG.info("StreamingContext stopped{}", !graceful ? "" : complete ? " gracefully"
+                : " (graceful stop incomplete: see the warning above)");
     }
 
     /**
@@ -1099,8 +1187,10 @@ public final class StreamingContext implements AutoCloseable {
         }
     }
 
-    private void releaseResources(boolean graceful) {
-        Duration timeout = Duration.ofMillis(Math.max(10 * batchDuration.toMillis(), 10_000));
+    /** Stops and closes everything; returns false if a graceful stop ran out of time. */
+    private boolean releaseResources(boolean graceful) {
+        Duration timeout = gracefulStopTimeout();
+        boolean complete = true;
         if (receiverTracker != null) {
             receiverTracker.stop(graceful);
         }
@@ -1116,6 +1206,13 @@ public final class StreamingContext implements AutoCloseable {
                     break;
                 }
             }
+            if (jobGenerator.lastGeneratedMs() < target) {
+                complete = false;
+                LOG.warn("Graceful stop incomplete: no batch took the data received before the stop within {}"
+                        + " (the last batch generated is {} ms, the stop began at {} ms); it stays in the write-ahead"
+                        + " log and a restart with getOrCreate processes it", timeout,
+                        jobGenerator.lastGeneratedMs(), target);
+            }
         }
         if (jobGenerator != null) {
             jobGenerator.stop();
@@ -1123,6 +1220,7 @@ public final class StreamingContext implements AutoCloseable {
         boolean batchesEnded = true;
         if (jobScheduler != null) {
             batchesEnded = jobScheduler.stop(graceful, timeout);
+            complete &= !jobScheduler.stopCutShort();
         }
         graph.inputs().forEach(InputDStream::stop);
         closeQuietly(blockStore);
@@ -1142,6 +1240,7 @@ public final class StreamingContext implements AutoCloseable {
             }
         }
         env.close();
+        return complete;
     }
 
     private static void closeQuietly(AutoCloseable c) {

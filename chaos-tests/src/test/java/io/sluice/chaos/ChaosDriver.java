@@ -64,6 +64,8 @@ final class ChaosDriver {
     private final Path workDir;
     private final Path logDir;
     private final long batchMs;
+    /** The most batches with new lines a planned SIGKILL life waits for ({@code chaos.maxProgressBatches}). */
+    private final int maxProgressBatches = Math.max(1, Integer.getInteger("chaos.maxProgressBatches", 4));
     private ChildJvm child;
     private Checker checker;
     private Hooks hooks;
@@ -144,13 +146,19 @@ final class ChaosDriver {
 
     /** How a planned life ends (see {@link #runPlan}). */
     enum Ending {
-        /** SIGKILL 0-400 ms after 1-4 batches with new lines. */
+        /**
+         * SIGKILL 0-400 ms after 1-4 batches with new lines (at most {@code chaos.maxProgressBatches},
+         * which the soak lowers to 2 for shorter lives).
+         */
         SIGKILL,
         /** The life is started with a fault point armed and must halt there on its own. */
         FAULT_HALT,
         /** The life is started with a storage fault and must stop on its own with a clear error. */
         STOPS_WITH_ERROR,
-        /** SIGTERM after 1-3 batches with new lines; the graceful path runs to its end. */
+        /**
+         * SIGTERM at a {@link SigtermMoment} drawn from the seeded random (caught up, during
+         * recovery, during start-up); the graceful path runs to its end.
+         */
         SIGTERM,
         /** The last life: runs until the checker is finished, then stops. */
         FINAL
@@ -170,6 +178,34 @@ final class ChaosDriver {
         }
     }
 
+    /** When a {@link Ending#SIGTERM} life is signalled (drawn from the seeded random). */
+    enum SigtermMoment {
+        /** Once the life has caught up with the clock, after 1-3 batches with new lines, 0-300 ms. */
+        CAUGHT_UP,
+        /** 0-400 ms after the life's first batch: while it re-runs logged and down-time batches. */
+        DURING_RECOVERY,
+        /** 200-2500 ms after the JVM started: before or during {@code start()}. */
+        DURING_STARTUP
+    }
+
+    /**
+     * How the graceful path of a {@link Ending#SIGTERM} life went, read from the child's log
+     * (the engine's INFO and WARN lines, see the module's logback-test.xml).
+     */
+    enum Graceful {
+        /** Not a SIGTERM life. */
+        NOT_SIGTERM,
+        /**
+         * The hook never ran: the signal came before {@code start()} registered it, so nothing
+         * was received in this life (it must have completed no batch).
+         */
+        BEFORE_START,
+        /** The hook ran and the graceful stop ended within its bound: everything stored was processed. */
+        COMPLETE,
+        /** The engine reported {@link #GRACEFUL_STOP_INCOMPLETE}: its time bound expired. */
+        INCOMPLETE
+    }
+
     /**
      * What one planned life did.
      *
@@ -177,12 +213,26 @@ final class ChaosDriver {
      *                     of a restart), or -1 if it completed none
      * @param endedAtMs    from process start to the kill, halt or exit
      * @param exitStatus   the child's exit status, or null if it was killed with SIGKILL
-     * @param caughtUp     for {@link Ending#SIGTERM}: whether the life had caught up with the
-     *                     clock when it was terminated
+     * @param moment       for {@link Ending#SIGTERM}: when the signal was sent; else null
+     * @param graceful     for {@link Ending#SIGTERM}: how its graceful stop went
+     * @param sigkilled    whether the life ended with SIGKILL, planned or not (the last life still
+     *                     running 15 s after its SIGTERM; a life armed at {@code receiver.beforeAck}
+     *                     once the source is exhausted): such a life counts as a SIGKILL
      */
     record Outcome(int index, Plan plan, long firstBatchMs, int batches, long linesBefore, long linesSeen,
-                   long endedAtMs, Integer exitStatus, boolean caughtUp) {
+                   long endedAtMs, Integer exitStatus, SigtermMoment moment, Graceful graceful, boolean sigkilled) {
     }
+
+    /**
+     * What the engine logs (WARN) when a graceful stop gives up before it processed everything
+     * received ({@code StreamingContext}'s stop bound); a SIGTERM life that prints it is not held
+     * to "everything stored was processed".
+     */
+    static final String GRACEFUL_STOP_INCOMPLETE = "Graceful stop incomplete";
+    /** What the engine's shutdown hook logs (INFO) when it begins to stop a context gracefully. */
+    static final String HOOK_RAN = "JVM shutting down: stopping the context (graceful=true)";
+    /** What the engine logs (INFO) at the end of a graceful stop. */
+    static final String STOPPED_GRACEFULLY = "StreamingContext stopped gracefully";
 
     /** Called around every planned life, for checks that need the child gone (or not yet started). */
     interface Hooks {
@@ -202,6 +252,9 @@ final class ChaosDriver {
         default void afterLife(Outcome outcome, String childOutput) throws Exception {
         }
     }
+
+    /** The exit status of a JVM that ran its shutdown hooks on SIGTERM (128 + 15). */
+    static final int SIGTERM_STATUS = 143;
 
     /** The longest a life armed with a fault may run before it must have halted or stopped. */
     static final long FAULT_TIMEOUT_MS = 90_000;
@@ -229,33 +282,64 @@ final class ChaosDriver {
             firstBatch = -1;
             batches = 0;
             Integer status = null;
-            boolean caughtUp = false;
+            SigtermMoment moment = null;
+            boolean sigkilled = false;
             switch (plan.ending()) {
                 case FINAL -> {
                     runToTheEnd();
-                    stopChild();
+                    sigkilled = stopChild();
                 }
                 case SIGKILL -> {
-                    awaitProgressBatches(1 + rnd.nextInt(4));
+                    awaitProgressBatches(1 + rnd.nextInt(maxProgressBatches));
                     sleepConsuming(rnd.nextInt(401));
                     if (child.diedOnItsOwn()) {
                         fail("the child JVM exited on its own");
                     }
                     child.kill();
+                    sigkilled = true;
                 }
                 case SIGTERM -> {
-                    // The graceful stop waits at most max(10 batches, 10 s) for the batches due
-                    // (StreamingContext#stop): a life still catching up on the batches of a long
-                    // downtime cannot finish them in time, so it is terminated once caught up
-                    // (or after CATCH_UP_TIMEOUT_MS: a loaded machine may never catch up).
-                    caughtUp = awaitCaughtUp(CATCH_UP_TIMEOUT_MS);
-                    awaitProgressBatches(1 + rnd.nextInt(3));
-                    sleepConsuming(rnd.nextInt(300));
+                    moment = SigtermMoment.values()[rnd.nextInt(SigtermMoment.values().length)];
+                    switch (moment) {
+                        case CAUGHT_UP -> {
+                            // A life still catching up on the batches of a long downtime may not
+                            // finish them within the graceful stop's bound; this moment waits (at
+                            // most CATCH_UP_TIMEOUT_MS: a loaded machine may never catch up).
+                            awaitCaughtUp(CATCH_UP_TIMEOUT_MS);
+                            awaitProgressBatches(1 + rnd.nextInt(Math.min(3, maxProgressBatches)));
+                            sleepConsuming(rnd.nextInt(300));
+                        }
+                        case DURING_RECOVERY -> {
+                            awaitBatches(1);
+                            sleepConsuming(rnd.nextInt(401));
+                        }
+                        case DURING_STARTUP -> sleepConsuming(200 + rnd.nextInt(2_300));
+                    }
+                    if (child.diedOnItsOwn()) {
+                        fail("the child JVM exited on its own");
+                    }
                     child.terminate();
-                    status = awaitExitConsuming(60_000, "after SIGTERM");
+                    // Bounded by the graceful stop's own bounds (receivers, allocation, queue).
+                    status = awaitExitConsuming(150_000, "after SIGTERM");
+                    if (status != SIGTERM_STATUS) {
+                        fail("the life stopped with SIGTERM exited with status " + status + ", not "
+                                + SIGTERM_STATUS + " (the JVM's exit after its shutdown hooks ran on SIGTERM)");
+                    }
                 }
-                case FAULT_HALT, STOPS_WITH_ERROR -> status = awaitExitConsuming(FAULT_TIMEOUT_MS,
-                        "armed with " + plan.label() + " (the fault was never reached?)");
+                case FAULT_HALT, STOPS_WITH_ERROR -> {
+                    // receiver.beforeAck fires only when a receiver stores a block: once every
+                    // line of the source is processed, none can come and the halt never will.
+                    boolean needsData = plan.ending() == Ending.FAULT_HALT
+                            && plan.label().startsWith(FaultPoints.RECEIVER_BEFORE_ACK + "@");
+                    status = awaitExitConsuming(FAULT_TIMEOUT_MS, "armed with " + plan.label()
+                            + " (the fault was never reached?)", () -> needsData && checker.linesSeen() >= bound);
+                    if (status == null) {
+                        System.out.printf("  %s life %d: armed with %s, but the source is exhausted: no block can"
+                                + " reach the point; ended with SIGKILL instead%n", name, life, plan.label());
+                        child.kill();
+                        sigkilled = true;
+                    }
+                }
             }
             long endedAt = child.uptimeMs();
             String b;
@@ -263,7 +347,7 @@ final class ChaosDriver {
                 onBatch(b);
             }
             String output = child.output();
-            if (plan.ending() == Ending.FAULT_HALT) {
+            if (plan.ending() == Ending.FAULT_HALT && !sigkilled) {
                 if (status != FaultPoints.HALT_STATUS || !output.contains("FAULT point=")) {
                     fail("life armed with " + plan.label() + " ended with status " + status + ", not halted at the"
                             + " fault point (status " + FaultPoints.HALT_STATUS + ")");
@@ -274,12 +358,13 @@ final class ChaosDriver {
                             + " status and the error [" + plan.expectedOutput() + "] in its output");
                 }
             }
+            Graceful graceful = plan.ending() == Ending.SIGTERM ? graceful(output) : Graceful.NOT_SIGTERM;
             Outcome o = new Outcome(life, plan, firstBatch, batches, linesBefore, checker.linesSeen(), endedAt, status,
-                    caughtUp);
+                    moment, graceful, sigkilled);
             outcomes.add(o);
-            System.out.printf("  life %d: %s %s%s, ended %,d ms after start (status %s); first batch after %s;"
-                    + " %d batches; lines seen %,d%n", life, plan.ending(), plan.label(),
-                    plan.ending() == Ending.SIGTERM ? (caughtUp ? " (caught up)" : " (behind the clock)") : "",
+            System.out.printf("  %s life %d: %s %s%s, ended %,d ms after start (status %s); first batch after %s;"
+                    + " %d batches; lines seen %,d%n", name, life, plan.ending(), plan.label(),
+                    moment == null ? "" : " (signal " + moment + ", graceful stop " + graceful + ")",
                     endedAt, status,
                     firstBatch < 0 ? "-" : firstBatch + " ms", batches, checker.linesSeen());
             try {
@@ -289,6 +374,30 @@ final class ChaosDriver {
             }
         }
         return outcomes;
+    }
+
+    /**
+     * How the graceful stop of a SIGTERM life went, from its output; fails if the output
+     * contradicts the engine's promise (a batch completed but no hook ran, or the hook ran and
+     * the stop neither ended nor said it ran out of time).
+     */
+    private Graceful graceful(String output) {
+        if (!output.contains(HOOK_RAN)) {
+            if (batches > 0) {
+                fail("the life stopped with SIGTERM completed " + batches + " batches, but its shutdown hook never"
+                        + " ran (no [" + HOOK_RAN + "] in its log): the hook must be registered before anything"
+                        + " is received");
+            }
+            return Graceful.BEFORE_START;
+        }
+        if (output.contains(GRACEFUL_STOP_INCOMPLETE)) {
+            return Graceful.INCOMPLETE;
+        }
+        if (!output.contains(STOPPED_GRACEFULLY)) {
+            fail("the shutdown hook of the life stopped with SIGTERM began a graceful stop but the log has neither ["
+                    + STOPPED_GRACEFULLY + "] nor [" + GRACEFUL_STOP_INCOMPLETE + "]");
+        }
+        return Graceful.COMPLETE;
     }
 
     /**
@@ -315,6 +424,16 @@ final class ChaosDriver {
 
     /** Consumes batches until the child exits; fails if it has not within {@code timeoutMs}. */
     private Integer awaitExitConsuming(long timeoutMs, String what) throws Exception {
+        return awaitExitConsuming(timeoutMs, what, () -> false);
+    }
+
+    /**
+     * Consumes batches until the child exits and returns its status; returns null as soon as
+     * {@code giveUp} says the exit can no longer come, and fails if it has not within
+     * {@code timeoutMs}.
+     */
+    private Integer awaitExitConsuming(long timeoutMs, String what, java.util.function.BooleanSupplier giveUp)
+            throws Exception {
         long deadline = System.currentTimeMillis() + timeoutMs;
         while (true) {
             String b = child.nextBatch(200);
@@ -325,6 +444,9 @@ final class ChaosDriver {
             Integer status = child.awaitExit(0);
             if (status != null) {
                 return status;
+            }
+            if (giveUp.getAsBoolean()) {
+                return null;
             }
             if (System.currentTimeMillis() > deadline) {
                 fail("the child JVM was still running " + timeoutMs / 1000 + " s " + what);
@@ -369,11 +491,12 @@ final class ChaosDriver {
         }
     }
 
-    /** Stops the last child (SIGTERM, then SIGKILL); its output is final afterwards. */
-    void stopChild() throws InterruptedException {
-        if (child != null) {
-            child.stop();
-        }
+    /**
+     * Stops the last child (SIGTERM, then SIGKILL after 15 s); its output is final afterwards.
+     * Returns whether it had to be killed with SIGKILL.
+     */
+    boolean stopChild() throws InterruptedException {
+        return child != null && child.stop();
     }
 
     /** Kills the child if it is still alive (for finally blocks). */

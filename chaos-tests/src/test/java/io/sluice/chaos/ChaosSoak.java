@@ -29,18 +29,29 @@ import org.junit.jupiter.api.Test;
  * with any failure: {@code -Dchaos.seed=<seed> -Dchaos.soak.rounds=1 -Dchaos.soak.kind=<kind>}
  * replays it). The kinds, in turn:
  * <ul>
- *   <li>{@code wordcount}: 6-10 lives, each ending with SIGKILL, a halt at a random fault point
- *       or SIGTERM on the graceful path, then a last one ({@link WordCountScenario});</li>
+ *   <li>{@code wordcount}: 10-16 lives, each ending with SIGKILL, a halt at a random fault point
+ *       or SIGTERM on the graceful path, then a last one ({@link WordCountScenario}), over 2,500
+ *       lines per life read at 2,000 lines/s;</li>
  *   <li>{@code storage}: the storage faults of {@link StorageFaultChaosTest};</li>
- *   <li>{@code join}: the join of two streams with SIGKILLs, halts at random fault points
- *       ({@code output.beforeCommit} included) and SIGTERM ({@link JoinChaosTest}).</li>
+ *   <li>{@code join}: the join of two streams with 6-10 lives of SIGKILLs, halts at random fault
+ *       points ({@code output.beforeCommit} included) and SIGTERM ({@link JoinChaosTest}).</li>
  * </ul>
  * A failed round does not stop the soak; the soak fails at the end if any round failed.
  *
+ * <h2>Kills per minute</h2>
+ * A kill costs a child JVM's start and a recovery (seconds on two cores), so the soak makes
+ * lives cheap where that weakens no check: several rounds run at once
+ * ({@code chaos.soak.parallel}, default 2); a SIGKILL life ends after at most 2 batches with
+ * new lines instead of 4 ({@code chaos.maxProgressBatches}); a round has more lives, so its
+ * sources and its last life (which must process every remaining line) are paid for fewer
+ * times; the child JVMs run with the client compiler and the serial collector
+ * ({@link #childJvmArgs()}). Every life is still checked after every batch, as in the tests.
+ *
  * <p>Knobs: {@code chaos.soak.minutes} (budget, default 20; no round starts in its last two
  * minutes), {@code chaos.soak.rounds} (at most this many rounds), {@code chaos.soak.kind} (only
- * this kind), {@code chaos.seed}. Report: {@code target/chaos-soak-report.md} and
- * {@code .json}.
+ * this kind), {@code chaos.soak.parallel}, {@code chaos.maxProgressBatches},
+ * {@code chaos.childJvmArgs} (replaces the child flags), {@code chaos.seed}. Report:
+ * {@code target/chaos-soak-report.md} and {@code .json}.
  */
 class ChaosSoak {
     private static final List<String> KINDS = List.of("wordcount", "storage", "join");
@@ -54,42 +65,60 @@ class ChaosSoak {
     void soak() throws Exception {
         double minutes = Double.parseDouble(System.getProperty("chaos.soak.minutes", "20"));
         int maxRounds = Integer.getInteger("chaos.soak.rounds", Integer.MAX_VALUE);
+        int parallel = Math.max(1, Integer.getInteger("chaos.soak.parallel", 2));
         String onlyKind = System.getProperty("chaos.soak.kind", "").trim();
         String seedProperty = System.getProperty("chaos.seed", "").trim();
         long master = seedProperty.isEmpty() ? new SecureRandom().nextLong() : Long.parseLong(seedProperty);
+        // Shorter lives: a SIGKILL life ends after at most 2 batches with new lines (not 4).
+        if (System.getProperty("chaos.maxProgressBatches") == null) {
+            System.setProperty("chaos.maxProgressBatches", "2");
+        }
         Random seeds = new Random(master);
         long start = System.currentTimeMillis();
         long deadline = start + (long) (minutes * 60_000);
         Path work = Paths.get("target", "chaos-soak").toAbsolutePath();
-        System.out.printf("ChaosSoak: budget %.1f min, master seed %d%n", minutes, master);
+        System.out.printf("ChaosSoak: budget %.1f min, %d rounds at a time, master seed %d, child JVM flags %s%n",
+                minutes, parallel, master, childJvmArgs());
         List<Round> rounds = new ArrayList<>();
-        for (int i = 0; i < maxRounds && (i == 0 || System.currentTimeMillis() < deadline - 120_000); i++) {
-            String kind = onlyKind.isEmpty() ? KINDS.get(i % KINDS.size()) : onlyKind;
-            // A single round replays its own seed: -Dchaos.seed=<round seed> -Dchaos.soak.rounds=1.
-            long seed = maxRounds == 1 && !seedProperty.isEmpty() ? master : seeds.nextLong();
-            Path dir = work.resolve("round-" + i);
-            deleteRecursively(dir);
-            Files.createDirectories(dir);
-            System.out.printf("ChaosSoak round %d: %s, seed %d%n", i, kind, seed);
-            long t0 = System.nanoTime();
-            Round r;
-            try {
-                r = round(i, kind, seed, dir);
-                deleteRecursively(dir);
-            } catch (AssertionError | Exception e) {
-                String msg = e.getMessage() == null ? e.toString() : e.getMessage();
-                int cut = msg.indexOf("\n--- last lines");
-                r = new Round(i, kind, seed, List.of(), 0, 0, 0, cut < 0 ? msg : msg.substring(0, cut));
-                System.out.println("ChaosSoak round " + i + " FAILED (files kept in " + dir + "): " + msg);
+        int[] next = {0};
+        // Rounds are independent (their own sources on ephemeral ports, directories, logs and
+        // child JVMs), so several run at once; round i always gets the i-th seed of the master
+        // seed, whatever thread runs it.
+        Runnable worker = () -> {
+            while (true) {
+                int i;
+                long seed;
+                synchronized (next) {
+                    i = next[0];
+                    if (i >= maxRounds || (i > 0 && System.currentTimeMillis() >= deadline - 120_000)) {
+                        return;
+                    }
+                    next[0]++;
+                    // A single round replays its own seed: -Dchaos.seed=<round seed> -Dchaos.soak.rounds=1.
+                    seed = maxRounds == 1 && !seedProperty.isEmpty() ? master : seeds.nextLong();
+                }
+                String kind = onlyKind.isEmpty() ? KINDS.get(i % KINDS.size()) : onlyKind;
+                Round r = runRound(i, kind, seed, work.resolve("round-" + i));
+                synchronized (rounds) {
+                    rounds.add(r);
+                }
             }
-            rounds.add(new Round(r.index(), r.kind(), r.seed(), r.outcomes(), r.checks(), r.lines(),
-                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0), r.failure()));
+        };
+        List<Thread> threads = new ArrayList<>();
+        for (int t = 0; t < parallel; t++) {
+            Thread th = new Thread(worker, "chaos-soak-" + t);
+            th.start();
+            threads.add(th);
         }
+        for (Thread th : threads) {
+            th.join();
+        }
+        rounds.sort(Comparator.comparingInt(Round::index));
         long elapsed = System.currentTimeMillis() - start;
         Path md = Paths.get("target", "chaos-soak-report.md");
         Path json = Paths.get("target", "chaos-soak-report.json");
-        Files.writeString(md, markdown(rounds, minutes, master, elapsed), StandardCharsets.UTF_8);
-        Files.writeString(json, json(rounds, minutes, master, elapsed), StandardCharsets.UTF_8);
+        Files.writeString(md, markdown(rounds, minutes, parallel, master, elapsed), StandardCharsets.UTF_8);
+        Files.writeString(json, json(rounds, minutes, parallel, master, elapsed), StandardCharsets.UTF_8);
         System.out.println(Files.readString(md));
         long failed = rounds.stream().filter(r -> r.failure() != null).count();
         if (failed > 0) {
@@ -97,15 +126,50 @@ class ChaosSoak {
         }
     }
 
+    /** Runs one round and returns what it did; a failure is recorded in the round, not thrown. */
+    private static Round runRound(int i, String kind, long seed, Path dir) {
+        System.out.printf("ChaosSoak round %d: %s, seed %d%n", i, kind, seed);
+        long t0 = System.nanoTime();
+        Round r;
+        try {
+            deleteRecursively(dir);
+            Files.createDirectories(dir);
+            r = round(i, kind, seed, dir);
+            deleteRecursively(dir);
+        } catch (AssertionError | Exception e) {
+            String msg = e.getMessage() == null ? e.toString() : e.getMessage();
+            int cut = msg.indexOf("\n--- last lines");
+            r = new Round(i, kind, seed, List.of(), 0, 0, 0, cut < 0 ? msg : msg.substring(0, cut));
+            System.out.println("ChaosSoak round " + i + " FAILED (files kept in " + dir + "): " + msg);
+        }
+        return new Round(r.index(), r.kind(), r.seed(), r.outcomes(), r.checks(), r.lines(),
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0), r.failure());
+    }
+
+    /**
+     * The child JVMs' extra flags: {@code -Dchaos.childJvmArgs}, else flags that make a short
+     * life cheaper without changing what runs: the client compiler only (a life lasts seconds,
+     * C2's compilations would not pay off and compete for the two cores) and the serial
+     * collector (no concurrent GC threads for a 512 MB heap).
+     */
+    static List<String> childJvmArgs() {
+        String s = System.getProperty("chaos.childJvmArgs");
+        return s == null ? List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC")
+                : ChildJvm.extraJvmArgsFromSystemProperty();
+    }
+
     private static Round round(int index, String kind, long seed, Path dir) throws Exception {
         Random rnd = new Random(seed);
-        List<String> extra = ChildJvm.extraJvmArgsFromSystemProperty();
+        List<String> extra = childJvmArgs();
         Path logs = Paths.get("target", "chaos-logs", "soak", "round-" + index).toAbsolutePath();
         switch (kind) {
             case "wordcount" -> {
-                List<ChaosDriver.Plan> plans = randomPlans(rnd, 6 + rnd.nextInt(5), false);
-                WordCountScenario.Result r = WordCountScenario.run("ChaosSoak round " + index, seed, rnd, 30_000,
-                        5_000, plans, false, Set.of(), extra, dir, logs);
+                // More lives per round (the servers and the last life are paid once per round), and
+                // a slower source with 2,500 lines per life, so that most lives still get new lines.
+                int lives = 10 + rnd.nextInt(7);
+                List<ChaosDriver.Plan> plans = randomPlans(rnd, lives, false);
+                WordCountScenario.Result r = WordCountScenario.run("ChaosSoak round " + index, seed, rnd,
+                        2_500 * (lives + 1), 2_000, plans, false, Set.of(), extra, dir, logs);
                 return new Round(index, kind, seed, r.outcomes(), r.checks(), r.lines(), 0, null);
             }
             case "storage" -> {
@@ -115,9 +179,12 @@ class ChaosSoak {
                 return new Round(index, kind, seed, r.outcomes(), r.checks(), r.lines(), 0, null);
             }
             case "join" -> {
-                List<ChaosDriver.Plan> plans = randomPlans(rnd, 4 + rnd.nextInt(3), true);
-                JoinChaosTest.Result r = JoinChaosTest.run(seed, rnd, 15_000, plans, extra, dir, logs);
-                return new Round(index, kind, seed, r.outcomes(), r.checks(), 30_000, 0, null);
+                // Lines per source in proportion to the lives, as for the word count.
+                int lives = 6 + rnd.nextInt(5);
+                List<ChaosDriver.Plan> plans = randomPlans(rnd, lives, true);
+                int perSource = 3_000 * (lives + 1);
+                JoinChaosTest.Result r = JoinChaosTest.run(seed, rnd, perSource, plans, extra, dir, logs);
+                return new Round(index, kind, seed, r.outcomes(), r.checks(), 2L * perSource, 0, null);
             }
             default -> throw new IllegalArgumentException("unknown soak kind [" + kind + "]; use " + KINDS);
         }
@@ -171,19 +238,31 @@ class ChaosSoak {
         for (Round r : rounds) {
             for (ChaosDriver.Outcome o : r.outcomes()) {
                 if (o.plan().ending() == FINAL) {
+                    if (o.sigkilled()) {
+                        // Still running 15 s after its SIGTERM: the driver killed it.
+                        m.merge("SIGKILL (last life, 15 s after SIGTERM)", 1, Integer::sum);
+                    }
                     continue;
                 }
-                String key = o.plan().ending() == ChaosDriver.Ending.FAULT_HALT
-                        ? "halt at " + o.plan().label().substring(0, o.plan().label().indexOf('@'))
-                        : o.plan().ending() == ChaosDriver.Ending.STOPS_WITH_ERROR ? "stopped by " + o.plan().label()
-                        .replaceAll(" #\\d+", "") : o.plan().ending().toString();
+                String key = switch (o.plan().ending()) {
+                    case FAULT_HALT -> o.sigkilled() ? "SIGKILL (armed at " + o.plan().label().substring(0,
+                            o.plan().label().indexOf('@')) + ", source exhausted)"
+                            : "halt at " + o.plan().label().substring(0, o.plan().label().indexOf('@'));
+                    case STOPS_WITH_ERROR -> "stopped by " + o.plan().label().replaceAll(" #\\d+", "");
+                    case SIGTERM -> switch (o.graceful()) {
+                        case COMPLETE -> "SIGTERM, graceful stop complete";
+                        case INCOMPLETE -> "SIGTERM, graceful stop ran out of time";
+                        default -> "SIGTERM before start (no hook, nothing received)";
+                    };
+                    default -> o.plan().ending().toString();
+                };
                 m.merge(key, 1, Integer::sum);
             }
         }
         return m;
     }
 
-    private static String markdown(List<Round> rounds, double minutes, long master, long elapsedMs) {
+    private static String markdown(List<Round> rounds, double minutes, int parallel, long master, long elapsedMs) {
         List<Long> rec = recoveries(rounds);
         Map<String, Integer> endings = endings(rounds);
         int kills = endings.values().stream().mapToInt(Integer::intValue).sum();
@@ -195,7 +274,8 @@ class ChaosSoak {
                 Instant.now(), minutes, elapsedMs / 60_000.0, master));
         sb.append(String.format(Locale.ROOT, "- rounds: %d (%d failed)%n", rounds.size(),
                 rounds.stream().filter(r -> r.failure() != null).count()));
-        sb.append(String.format(Locale.ROOT, "- kills, halts and stops: %d%n", kills));
+        sb.append(String.format(Locale.ROOT, "- kills, halts and stops: %d (%.1f per minute, %d rounds at a time)%n",
+                kills, kills / Math.max(elapsedMs / 60_000.0, 1e-9), parallel));
         sb.append(String.format(Locale.ROOT, "- batch outputs checked against the oracle: %,d; source lines verified"
                 + " exactly once: %,d%n", checks, lines));
         sb.append(String.format(Locale.ROOT, "- recovery (process start to first completed batch), %d restarts:"
@@ -215,11 +295,13 @@ class ChaosSoak {
         return sb.toString();
     }
 
-    private static String json(List<Round> rounds, double minutes, long master, long elapsedMs) {
+    private static String json(List<Round> rounds, double minutes, int parallel, long master, long elapsedMs) {
         List<Long> rec = recoveries(rounds);
         StringBuilder sb = new StringBuilder("{\n");
-        sb.append(String.format(Locale.ROOT, "  \"budgetMinutes\": %.1f,%n  \"elapsedMs\": %d,%n  \"masterSeed\": %d,%n",
-                minutes, elapsedMs, master));
+        sb.append(String.format(Locale.ROOT, "  \"budgetMinutes\": %.1f,%n  \"elapsedMs\": %d,%n  \"masterSeed\": %d,%n"
+                + "  \"parallelRounds\": %d,%n  \"killsPerMinute\": %.2f,%n", minutes, elapsedMs, master, parallel,
+                endings(rounds).values().stream().mapToInt(Integer::intValue).sum()
+                        / Math.max(elapsedMs / 60_000.0, 1e-9)));
         sb.append("  \"endings\": {");
         StringBuilder e = new StringBuilder();
         endings(rounds).forEach((k, v) -> e.append(e.length() == 0 ? "" : ", ").append('"').append(k).append("\": ")

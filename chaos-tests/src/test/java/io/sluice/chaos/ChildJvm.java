@@ -32,6 +32,7 @@ final class ChildJvm {
     private final ArrayDeque<String> tail = new ArrayDeque<>();
     private final Thread reader;
     private final Path log;
+    private final PrintWriter logWriter;
     private volatile boolean killedByUs;
 
     private ChildJvm(Process process, long startNanos, Path log) throws IOException {
@@ -39,6 +40,7 @@ final class ChildJvm {
         this.startNanos = startNanos;
         this.log = log;
         PrintWriter logWriter = new PrintWriter(Files.newBufferedWriter(log, StandardCharsets.UTF_8), true);
+        this.logWriter = logWriter;
         this.reader = new Thread(() -> {
             try (logWriter; BufferedReader r = new BufferedReader(
                     new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
@@ -114,9 +116,18 @@ final class ChildJvm {
         return !killedByUs && !process.isAlive();
     }
 
+    /**
+     * Writes {@code #### <HH:mm:ss.SSS> test: <what>} into the child's log, in line with its own
+     * output, so that a log shows when the test signalled the child.
+     */
+    private void mark(String what) {
+        logWriter.println("#### " + java.time.LocalTime.now() + " test: " + what);
+    }
+
     /** SIGKILL (kill -9), then waits for the process to be gone. */
     void kill() throws InterruptedException {
         killedByUs = true;
+        mark("SIGKILL");
         process.destroyForcibly();
         if (!process.waitFor(30, TimeUnit.SECONDS)) {
             throw new AssertionError("child JVM " + process.pid() + " still alive 30 s after SIGKILL");
@@ -124,21 +135,41 @@ final class ChildJvm {
         reader.join(5_000);
     }
 
-    /** SIGTERM, then SIGKILL if it has not exited within 15 s. */
-    void stop() throws InterruptedException {
+    /**
+     * SIGTERM, then SIGKILL if it has not exited within 15 s; returns whether it had to be
+     * killed (the life then ended with SIGKILL, not on the graceful path).
+     */
+    boolean stop() throws InterruptedException {
         killedByUs = true;
-        process.destroy();
+        mark("SIGTERM (then SIGKILL after 15 s)");
+        sigterm();
+        boolean escalated = false;
         if (!process.waitFor(15, TimeUnit.SECONDS)) {
+            escalated = true;
+            mark("SIGKILL: still running 15 s after SIGTERM");
             process.destroyForcibly();
             process.waitFor(30, TimeUnit.SECONDS);
         }
         reader.join(5_000);
+        return escalated;
     }
 
     /** SIGTERM without waiting: the graceful path runs while the test reads the batches it completes. */
     void terminate() {
         killedByUs = true;
-        process.destroy();
+        mark("SIGTERM");
+        sigterm();
+    }
+
+    /**
+     * Sends SIGTERM through the process handle, not {@link Process#destroy()}: on Linux and macOS,
+     * {@code Process.destroy()} also closes this side of the child's stdout and stderr pipes right
+     * after the signal, so everything the child prints while its shutdown hook runs (the batches
+     * a graceful stop completes, its log lines) is lost, and the child's writes fail with a broken
+     * pipe. The pipes stay open here and are read to their end.
+     */
+    private void sigterm() {
+        process.toHandle().destroy();
     }
 
     /**

@@ -21,7 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code saveAsTextFiles}, halted at {@code output.beforeCommit} (its batch directory written,
  * not renamed), killed with SIGKILL, stopped with SIGTERM on the graceful path, and checked by
  * {@link JoinCheck} after every batch; after every life every visible output directory must be
- * complete.
+ * complete, and after a SIGTERM life whose graceful stop ended, the next receivers of both
+ * sources must resume exactly after the lines its last batch had counted.
  *
  * <p>Knobs: {@code chaos.seed}, {@code chaos.lines} (per source, default 15000),
  * {@code chaos.rate} (5000), {@code chaos.bucket} (500), {@code chaos.childJvmArgs}. Child logs:
@@ -51,6 +52,14 @@ class JoinChaosTest {
         ChaosDriver.printOutcomes(r.outcomes());
     }
 
+    private static void expectResume(String source, String request, long counted) {
+        if (!request.equals("FROM " + counted)) {
+            throw new AssertionError("the life stopped with SIGTERM had counted " + counted + " lines of source "
+                    + source + " when its graceful stop ended, but the next life's receiver resumed with [" + request
+                    + "]: the graceful stop did not process everything stored");
+        }
+    }
+
     /** What a run did. */
     record Result(List<ChaosDriver.Outcome> outcomes, long checks, int committed) {
     }
@@ -73,9 +82,37 @@ class JoinChaosTest {
                     dir, logs, JoinChaosApp.BATCH.toMillis());
             int[] committed = {0};
             List<ChaosDriver.Outcome> outcomes = driver.runPlan(plans, check, new ChaosDriver.Hooks() {
+                // After a SIGTERM life whose graceful stop ended: the lines of A and B its last
+                // batch had counted, and the requests each source had seen by then.
+                long termA = -1;
+                long termB = -1;
+                int requestsA;
+                int requestsB;
+
+                @Override
+                public boolean mayEnd() {
+                    return termA < 0 || (pa.requestCount() > requestsA && pb.requestCount() > requestsB);
+                }
+
                 @Override
                 public void afterLife(ChaosDriver.Outcome o, String output) throws Exception {
                     committed[0] = check.checkCommitted();
+                    // Everything both receivers stored before the SIGTERM was processed: the next
+                    // receivers resume exactly after the lines the last batch had counted.
+                    if (termA >= 0 && pa.requestCount() > requestsA) {
+                        expectResume("A", pa.request(requestsA), termA);
+                        termA = -1;
+                    }
+                    if (termB >= 0 && pb.requestCount() > requestsB) {
+                        expectResume("B", pb.request(requestsB), termB);
+                        termB = -1;
+                    }
+                    if (o.graceful() == ChaosDriver.Graceful.COMPLETE) {
+                        termA = check.lastA();
+                        termB = check.lastB();
+                        requestsA = pa.requestCount();
+                        requestsB = pb.requestCount();
+                    }
                 }
             });
             return new Result(outcomes, check.checks(), committed[0]);

@@ -35,6 +35,9 @@ final class JoinCheck implements ChaosDriver.Checker {
         return out.resolve(JoinChaosApp.PREFIX + "-" + timeMs + "." + JoinChaosApp.SUFFIX);
     }
 
+    private long lastA;
+    private long lastB;
+
     @Override
     public void onBatch(long timeMs, String batchLine, int life) throws Exception {
         String[] f = batchLine.split(" ");
@@ -66,6 +69,18 @@ final class JoinCheck implements ChaosDriver.Checker {
         }
         checks++;
         highWater = Math.max(highWater, na + nb);
+        lastA = na;
+        lastB = nb;
+    }
+
+    /** Lines of source A the latest batch checked had counted. */
+    long lastA() {
+        return lastA;
+    }
+
+    /** Lines of source B the latest batch checked had counted. */
+    long lastB() {
+        return lastB;
     }
 
     private static String first(TreeSet<String> s) {

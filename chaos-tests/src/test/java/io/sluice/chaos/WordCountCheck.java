@@ -26,14 +26,28 @@ final class WordCountCheck implements ChaosDriver.Checker {
 
     @Override
     public void onBatch(long timeMs, String batchLine, int life) throws Exception {
-        Map<String, Long> state;
+        long lines;
         try {
-            state = WordCountChaosApp.readState(out.resolve(WordCountChaosApp.STATE_FILE));
+            lines = exactLines();
         } catch (NoSuchFileException e) {
             throw new AssertionError("the child printed [" + batchLine + "] but wrote no state file");
         }
-        WordCountOracle.Check check = oracle.check(state);
         checks++;
+        lastLines = lines;
+        highWater = Math.max(highWater, lines);
+    }
+
+    /**
+     * Checks the state file as it is now (with the child gone, the state it left) and returns
+     * its line count; throws AssertionError if it is not the exact count of a prefix of the source.
+     */
+    long checkStateFile() throws Exception {
+        return exactLines();
+    }
+
+    private long exactLines() throws Exception {
+        Map<String, Long> state = WordCountChaosApp.readState(out.resolve(WordCountChaosApp.STATE_FILE));
+        WordCountOracle.Check check = oracle.check(state);
         if (!check.exact()) {
             throw new AssertionError("the state is not the exact count of lines [0, " + check.lines() + "): "
                     + check.mismatch());
@@ -41,8 +55,7 @@ final class WordCountCheck implements ChaosDriver.Checker {
         if (check.lines() > bound) {
             throw new AssertionError(check.lines() + " lines were counted but the source has only " + bound);
         }
-        lastLines = check.lines();
-        highWater = Math.max(highWater, check.lines());
+        return check.lines();
     }
 
     @Override

@@ -160,6 +160,14 @@ public final class StreamingConfig {
             "on JVM shutdown (SIGTERM), finish the data already received before exiting", "false",
             StreamingConfig::parseBoolean, b -> true, "true or false");
 
+    public static final ConfigKey<Duration> GRACEFUL_STOP_TIMEOUT = new ConfigKey<>(
+            "sluice.streaming.gracefulStopTimeout",
+            "how long a graceful stop (stop(true), or SIGTERM with stopGracefullyOnShutdown) waits for"
+                    + " a batch to take the data received before the stop, and then again for the queued"
+                    + " batches to run; past it, it logs 'Graceful stop incomplete' and stops without them"
+                    + " (a restart processes them); defaults to 10 batches but at least 10 s", null,
+            StreamingConfig::parseDuration, d -> d.toMillis() > 0, "a positive duration such as 60s");
+
     public static final ConfigKey<String> RECOVERY_DOWN_TIME_BATCHES = new ConfigKey<>(
             "sluice.streaming.recovery.downTimeBatches",
             "what a recovery does with the batch times that passed while the application was down:"
@@ -188,7 +196,8 @@ public final class StreamingConfig {
             BACKPRESSURE_ENABLED, BACKPRESSURE_INITIAL_RATE, BACKPRESSURE_PID_PROPORTIONAL,
             BACKPRESSURE_PID_INTEGRAL, BACKPRESSURE_PID_DERIVED, BACKPRESSURE_PID_MIN_RATE,
             SOCKET_MAX_LINE_LENGTH, KRYO_REGISTRATOR, DEFAULT_PARALLELISM,
-            STATE_BLOCK_CACHE_BYTES, STATE_OUTPUT_BUFFER_BYTES, STOP_GRACEFULLY_ON_SHUTDOWN, RECOVERY_DOWN_TIME_BATCHES,
+            STATE_BLOCK_CACHE_BYTES, STATE_OUTPUT_BUFFER_BYTES, STOP_GRACEFULLY_ON_SHUTDOWN, GRACEFUL_STOP_TIMEOUT,
+            RECOVERY_DOWN_TIME_BATCHES,
             RECOVERY_MAX_DOWN_TIME_BATCHES, FILESTREAM_MIN_REMEMBER);
 
     /** Parses {@code 200ms}, {@code 10s}, {@code 2min}, {@code 1h}, {@code 1d}, or a plain number of ms. */

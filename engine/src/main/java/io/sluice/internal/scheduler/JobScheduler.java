@@ -55,6 +55,7 @@ public final class JobScheduler {
     private long lastCompletedMs = Long.MIN_VALUE;
     private volatile Throwable failure;
     private volatile boolean stopped;
+    private volatile boolean stopCutShort;
 
     public JobScheduler(DStreamGraph graph, io.sluice.internal.ContextRuntime runtime, TaskScheduler tasks,
                         ListenerBus bus, io.sluice.StreamingListener internalListener, int concurrentJobs,
@@ -239,8 +240,13 @@ public final class JobScheduler {
 
     /**
      * Stops running batches. Graceful: the batches already queued run first; else queued batches
-     * are dropped (a recovery re-runs them). The batch running now is never interrupted, so the
-     * state store is never closed under a running update; waits at most {@code timeout}.
+     * are dropped (a recovery re-runs them). The batch running now is never interrupted before
+     * {@code timeout}, so the state store is never closed under a running update; waits at most
+     * {@code timeout}, then interrupts, and waits at most {@code timeout} again.
+     *
+     * <p>A graceful stop that runs out of time logs a warning starting with
+     * {@code "Graceful stop incomplete"} that says how many queued batches were not run (a
+     * restart with getOrCreate re-runs them from the logs).
      *
      * @return whether the batch runner ended (false: a batch is still running after being
      *     interrupted, and the resources it uses must not be closed)
@@ -254,9 +260,16 @@ public final class JobScheduler {
         try {
             ended = batchRunner.awaitTermination(timeout.toMillis(), TimeUnit.MILLISECONDS);
             if (!ended) {
-                LOG.warn("The running batch did not finish within {}; interrupting it", timeout);
                 stopped = true;
-                batchRunner.shutdownNow();
+                int dropped = batchRunner.shutdownNow().size();
+                if (graceful) {
+                    stopCutShort = true;
+                    LOG.warn("Graceful stop incomplete: the queued batches did not finish within {}; interrupting the"
+                            + " running one and dropping {} queued (a restart with getOrCreate re-runs them)",
+                            timeout, dropped);
+                } else {
+                    LOG.warn("The running batch did not finish within {}; interrupting it", timeout);
+                }
                 ended = batchRunner.awaitTermination(timeout.toMillis(), TimeUnit.MILLISECONDS);
             }
         } catch (InterruptedException e) {
@@ -270,6 +283,11 @@ public final class JobScheduler {
             completionLock.notifyAll();
         }
         return ended;
+    }
+
+    /** Whether a graceful {@link #stop} ran out of time and dropped or interrupted batches. */
+    public boolean stopCutShort() {
+        return stopCutShort;
     }
 
     /** Whether the scheduler was stopped. */
