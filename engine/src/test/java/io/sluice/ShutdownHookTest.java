@@ -22,9 +22,9 @@ import org.junit.jupiter.api.io.TempDir;
  * The SIGTERM path in a child JVM ({@link ShutdownHookChild}), with
  * {@code sluice.streaming.stopGracefullyOnShutdown}. The invariant: a process that receives
  * SIGTERM at any moment after {@code start()} began, and whose shutdown hook runs to its end,
- * has processed every block a receiver acknowledged before the signal, and its last batches are
- * checkpointed; a JVM that is already shutting down refuses to start a context, so nothing is
- * ever received that no hook would stop.
+ * has processed every block a receiver acknowledged before the signal, and the checkpoints due
+ * meanwhile (here one per batch) are written; a JVM that is already shutting down refuses to
+ * start a context, so nothing is ever received that no hook would stop.
  *
  * <p>The signal is sent with {@code ProcessHandle.destroy()}: {@code Process.destroy()} would
  * also close this side of the child's output pipes, and the lines the child prints while its
