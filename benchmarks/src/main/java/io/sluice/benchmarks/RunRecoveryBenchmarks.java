@@ -152,6 +152,8 @@ public final class RunRecoveryBenchmarks {
                                              Map<String, String> params) throws RunnerException {
         List<String> jvmArgs = new ArrayList<>(Arrays.asList(RunStorageBenchmarks.chronicleFlags()));
         jvmArgs.add("-D" + RecoveryTimeBenchmark.PHASES_FILE_PROPERTY + "=" + phasesFile);
+        jvmArgs.add("-D" + RecoveryTimeBenchmark.CHECKPOINTS_DIR_PROPERTY + "="
+                + phasesFile.resolveSibling("checkpoints"));
         jvmArgs.add("-D" + CheckpointDurationBenchmark.SAMPLES_FILE_PROPERTY + "=" + samplesFile);
         for (String passed : List.of("sluice.bench.recovery.xmx", ScratchDirectory.BENCH_DIR_PROPERTY)) {
             if (System.getProperty(passed) != null) {
