@@ -150,7 +150,9 @@ public final class RecoveryBenchmarkApp {
         if (backlog >= CHECKPOINT_TIME_MS / BATCH_MS) {
             throw new IllegalArgumentException("A backlog of [" + backlog + "] batches would reach the next checkpoint");
         }
-        LocalDirs.delete(dir);
+        // Only the checkpoint (with its local directory) is this run's: the caller keeps other
+        // files in dir, such as the child's stderr.
+        LocalDirs.delete(dir.resolve("checkpoint"));
         String cp = dir.resolve("checkpoint").toString();
         App app = new App(cp);
         StreamingContext ssc = StreamingContext.getOrCreate(cp, () -> app.ssc);

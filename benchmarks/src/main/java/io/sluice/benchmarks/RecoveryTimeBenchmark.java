@@ -41,7 +41,9 @@ import org.openjdk.jmh.runner.IterationType;
  * <p>Each invocation starts one child JVM of {@link RecoveryBenchmarkApp} on a checkpoint that
  * {@code @Setup(Level.Trial)} prepared once per parameter set (a child that loads {@code keys}
  * keys into {@code updateStateByKey}, checkpoints, runs {@code backlog} more logged batches and
- * halts as a kill would). The score of {@link #recover} is the wall time from just before
+ * halts as a kill would; with {@code -Dsluice.bench.recovery.checkpoints=DIR}, as
+ * {@link RunRecoveryBenchmarks} sets it, a checkpoint prepared there by the fork of another
+ * method with the same parameters is reused). The score of {@link #recover} is the wall time from just before
  * {@link ProcessBuilder#start} to the moment this JVM reads the child's {@code REACHED} line,
  * which the child prints when its first batch after the restart has completed: the process's
  * whole start (fork and exec, JVM boot, class loading, logging, getOrCreate, start with the
@@ -82,6 +84,15 @@ public class RecoveryTimeBenchmark {
     /** The system property naming the file the children's phase timings are appended to. */
     static final String PHASES_FILE_PROPERTY = "sluice.bench.recovery.phases";
 
+    /**
+     * The system property naming a directory where prepared checkpoints are kept for the other
+     * benchmark methods of the same parameters (JMH runs each method in a fork of its own, with
+     * its own trial setup; preparing 10 million keys takes minutes). Whoever sets it deletes it.
+     */
+    static final String CHECKPOINTS_DIR_PROPERTY = "sluice.bench.recovery.checkpoints";
+
+    private static final String PREPARED_MARKER = "prepared";
+
     /** The state size: keys in {@code updateStateByKey}, one {@code Long} each. */
     @Param({"100000", "1000000", "10000000"})
     public int keys;
@@ -95,6 +106,7 @@ public class RecoveryTimeBenchmark {
     public String appCds;
 
     private Path dir;
+    private boolean ownsDir;
     private Path archive;
     private boolean measuring;
     private Process child;
@@ -109,10 +121,26 @@ public class RecoveryTimeBenchmark {
         if (!appCds.equals("on") && !appCds.equals("off")) {
             throw new IllegalArgumentException("appCds must be on or off, got [" + appCds + "]");
         }
-        dir = ScratchDirectory.create("recovery-" + keys + "-" + backlog + "-");
-        runToEnd(List.of(), "prepare", dir.toString(), Integer.toString(keys), Integer.toString(backlog));
+        String shared = System.getProperty(CHECKPOINTS_DIR_PROPERTY);
+        if (shared == null || shared.isBlank()) {
+            ownsDir = true;
+            dir = ScratchDirectory.create("recovery-" + keys + "-" + backlog + "-");
+        } else {
+            ownsDir = false;
+            dir = Paths.get(shared).resolve("keys-" + keys + "-backlog-" + backlog);
+        }
+        if (ownsDir || !Files.exists(dir.resolve(PREPARED_MARKER))) {
+            // The child deletes and recreates its directory's checkpoint, so an interrupted
+            // earlier preparation leaves nothing behind that could be mistaken for this one.
+            Files.createDirectories(dir);
+            runToEnd(List.of(), "prepare", dir.toString(), Integer.toString(keys), Integer.toString(backlog));
+            Files.writeString(dir.resolve(PREPARED_MARKER), "prepared by RecoveryTimeBenchmark\n");
+        } else {
+            System.out.println("prepare: reusing the checkpoint prepared in " + dir);
+        }
         if (appCds.equals("on")) {
             archive = dir.resolve("recovery.jsa");
+            Files.deleteIfExists(archive);
             // The training run recovers as a measured one does; the JVM writes the archive as it exits.
             runToEnd(List.of("-XX:ArchiveClassesAtExit=" + archive), "recover", dir.toString(),
                     Integer.toString(keys), Integer.toString(backlog));
@@ -195,13 +223,15 @@ public class RecoveryTimeBenchmark {
         }
     }
 
-    /** Deletes the checkpoint and the archive. */
+    /** Deletes the checkpoint and the archive, unless they are kept for the other methods. */
     @TearDown(Level.Trial)
     public void delete() {
         if (child != null) {
             child.destroyForcibly();
         }
-        LocalDirs.delete(dir);
+        if (ownsDir) {
+            LocalDirs.delete(dir);
+        }
     }
 
     private void spawnAndAwaitReached(String mode, String... args) throws IOException {

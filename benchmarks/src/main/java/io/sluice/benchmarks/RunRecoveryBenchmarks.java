@@ -134,7 +134,7 @@ public final class RunRecoveryBenchmarks {
                 all.addAll(steps.get(i).run().call());
                 String status = i == steps.size() - 1 ? "complete" : "partial: " + (i + 1) + " of " + steps.size()
                         + " steps done (the file is rewritten after each step)";
-                ResultFormatFactory.getInstance(ResultFormatType.JSON, json.toString()).writeOut(all);
+                Files.writeString(json, jmhJson(all).replace(scratch.toString(), "<scratch>"), StandardCharsets.UTF_8);
                 Files.writeString(md, markdown(all, samples(phasesFile), samples(samplesFile), begin, Instant.now(),
                         loadAtStart, load(), json.getFileName().toString(), scratch.getParent(), status, runs),
                         StandardCharsets.UTF_8);
@@ -152,6 +152,8 @@ public final class RunRecoveryBenchmarks {
                                              Map<String, String> params) throws RunnerException {
         List<String> jvmArgs = new ArrayList<>(Arrays.asList(RunStorageBenchmarks.chronicleFlags()));
         jvmArgs.add("-D" + RecoveryTimeBenchmark.PHASES_FILE_PROPERTY + "=" + phasesFile);
+        jvmArgs.add("-D" + RecoveryTimeBenchmark.CHECKPOINTS_DIR_PROPERTY + "="
+                + phasesFile.resolveSibling("checkpoints"));
         jvmArgs.add("-D" + CheckpointDurationBenchmark.SAMPLES_FILE_PROPERTY + "=" + samplesFile);
         for (String passed : List.of("sluice.bench.recovery.xmx", ScratchDirectory.BENCH_DIR_PROPERTY)) {
             if (System.getProperty(passed) != null) {
@@ -331,6 +333,18 @@ public final class RunRecoveryBenchmarks {
                     .append(" | ").append(median(s, x -> x.num("writeMs"))).append(" |\n");
         }
         return md.toString();
+    }
+
+    /**
+     * JMH's JSON of {@code all}. The caller writes the run's scratch directory, which appears in
+     * the forks' arguments, as {@code <scratch>}: the file describes the run, not this machine.
+     */
+    private static String jmhJson(List<RunResult> all) {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (java.io.PrintStream out = new java.io.PrintStream(bytes, true, StandardCharsets.UTF_8)) {
+            ResultFormatFactory.getInstance(ResultFormatType.JSON, out).writeOut(all);
+        }
+        return bytes.toString(StandardCharsets.UTF_8);
     }
 
     private static void cdsRow(StringBuilder md, RunResult r, List<Sample> measured) {
