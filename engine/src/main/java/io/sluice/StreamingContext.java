@@ -732,11 +732,27 @@ public final class StreamingContext implements AutoCloseable {
                 validate();
                 doStart();
             } catch (RuntimeException | Error e) {
-                LOG.error("Cannot start the context: {}", e.toString());
+                boolean shuttingDown = jvmShuttingDown();
+                if (shuttingDown) {
+                    // A SIGTERM (or System.exit) during start-up: libraries that register hooks of
+                    // their own when first used (Chronicle does) then fail with "Shutdown in
+                    // progress", whatever the cause looks like. Nothing acknowledged is lost: it is
+                    // in the write-ahead log, and the next start processes it.
+                    startAbortedByShutdown = true;
+                    LOG.warn(START_ABORTED_BY_SHUTDOWN + " ({}): nothing acknowledged is lost, the next start recovers"
+                            + " it from the checkpoint and the write-ahead log", e.toString());
+                } else {
+                    LOG.error("Cannot start the context: {}", e.toString());
+                }
                 state = StreamingContextState.STOPPED;
                 removeShutdownHook();
                 releaseResources(false);
                 terminated.countDown();
+                if (shuttingDown) {
+                    throw new IllegalStateException(START_ABORTED_BY_SHUTDOWN + ": the context did not start (the"
+                            + " error below is what start-up hit once the JVM was exiting; nothing acknowledged is"
+                            + " lost, start the application again to recover)", e);
+                }
                 throw e;
             }
             startSite = callSite();
@@ -746,6 +762,12 @@ public final class StreamingContext implements AutoCloseable {
         LOG.info("StreamingContext started (batch {} ms, {} task threads)", batchDuration.toMillis(),
                 env.scheduler().threads());
     }
+
+    /** What start() and the shutdown hook log when the JVM began exiting while the context started. */
+    static final String START_ABORTED_BY_SHUTDOWN = "The JVM began shutting down while the context was starting";
+
+    /** Set when start() failed because the JVM began shutting down meanwhile (read by the hook). */
+    private volatile boolean startAbortedByShutdown;
 
     /*
      * The shutdown hook, and why it is registered the way it is.
@@ -768,6 +790,11 @@ public final class StreamingContext implements AutoCloseable {
      *   after the other, highest priority first.
      * - A JVM already shutting down refuses start(): nothing may begin receiving that no hook
      *   will stop.
+     * - A SIGTERM while start() runs: the hook waits for start() to finish (both hold the
+     *   context's lock), then stops it. If start() failed meanwhile because the JVM was exiting
+     *   (libraries refuse to initialise during shutdown), start() throws and logs
+     *   START_ABORTED_BY_SHUTDOWN, and so does the hook: there was nothing to stop, and what
+     *   was acknowledged before is in the write-ahead log for the next start.
      */
     private static final int SHUTDOWN_HOOK_PRIORITY = org.apache.hadoop.fs.FileSystem.SHUTDOWN_HOOK_PRIORITY + 20;
 
@@ -781,6 +808,9 @@ public final class StreamingContext implements AutoCloseable {
                 boolean graceful = conf.getRequired(StreamingConfig.STOP_GRACEFULLY_ON_SHUTDOWN);
                 LOG.info("JVM shutting down: stopping the context (graceful={})", graceful);
                 stopInternal(graceful, true);
+                if (startAbortedByShutdown) {
+                    LOG.info("Shutdown hook: " + START_ABORTED_BY_SHUTDOWN + "; there was nothing to stop");
+                }
             };
             try {
                 hooks.addShutdownHook(hook, SHUTDOWN_HOOK_PRIORITY, shutdownHookTimeout().toMillis(),

@@ -20,6 +20,10 @@ import java.util.concurrent.atomic.AtomicLong;
  *       shutdown (a hook of its own says so), calls {@code start()} and prints
  *       {@code START-REFUSED <message>} or {@code STARTED}, then {@code STATE <state>}; the
  *       receiver prints {@code RECEIVER-STARTED} if it is ever started.</li>
+ *   <li>{@code abort-mid-start <dir>}: a context with {@code stopGracefullyOnShutdown} whose
+ *       checkpoint directory is on a {@link ShutdownDuringStartFileSystem}: {@code start()}
+ *       prints {@code FS-INIT} (the parent sends SIGTERM) and fails once the JVM is exiting;
+ *       prints {@code START-FAILED <exception class> <message>} and {@code STATE <state>}.</li>
  * </ul>
  */
 public final class ShutdownHookChild {
@@ -30,6 +34,7 @@ public final class ShutdownHookChild {
         switch (args[0]) {
             case "graceful" -> graceful(args[1], args[2], Integer.parseInt(args[3]));
             case "during-shutdown" -> duringShutdown();
+            case "abort-mid-start" -> abortMidStart(args[1]);
             default -> throw new IllegalArgumentException("unknown mode " + args[0]);
         }
     }
@@ -124,5 +129,33 @@ public final class ShutdownHookChild {
         }
         println("STATE " + ssc.getState());
         attempted.countDown();
+    }
+
+    private static void abortMidStart(String dir) {
+        SluiceConf conf = new SluiceConf(false).setMaster("local[2]").setAppName("shutdown-hook")
+                .set("sluice.streaming.stopGracefullyOnShutdown", "true")
+                .set("sluice.streaming.localDir", dir + "/local");
+        StreamingContext ssc = new StreamingContext(conf, Duration.ofSeconds(1));
+        ssc.hadoopConfiguration().set("fs." + ShutdownDuringStartFileSystem.SCHEME + ".impl",
+                ShutdownDuringStartFileSystem.class.getName());
+        ssc.hadoopConfiguration().setBoolean("fs." + ShutdownDuringStartFileSystem.SCHEME + ".impl.disable.cache", true);
+        ssc.checkpoint(ShutdownDuringStartFileSystem.SCHEME + "://" + dir + "/checkpoint");
+        ssc.receiverStream(new Receiver<String>(StorageLevel.MEMORY_ONLY) {
+            @Override
+            public void onStart() {
+                println("RECEIVER-STARTED");
+            }
+
+            @Override
+            public void onStop() {
+            }
+        }).foreachRDD(rdd -> rdd.count());
+        try {
+            ssc.start();
+            println("STARTED");
+        } catch (RuntimeException e) {
+            println("START-FAILED " + e.getClass().getName() + " " + e.getMessage());
+        }
+        println("STATE " + ssc.getState());
     }
 }

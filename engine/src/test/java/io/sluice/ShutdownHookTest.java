@@ -101,6 +101,42 @@ class ShutdownHookTest {
         assertFalse(out.contains("RECEIVER-STARTED"), "a receiver started that no shutdown hook stops:\n" + all);
     }
 
+    /**
+     * SIGTERM while {@code start()} runs, and start-up then fails because the JVM is exiting (as
+     * Chronicle does when first used during shutdown): {@code start()} must say so instead of
+     * the misleading error of the library, and the hook, which waited for {@code start()}, must
+     * say there was nothing to stop, so that nobody reads it as a lost graceful stop.
+     */
+    @Test
+    void aStartCutShortByShutdownSaysSoAndTheHookHasNothingToStop(@TempDir Path dir) throws Exception {
+        Process child = start(dir, "abort-mid-start", dir.toAbsolutePath().toString());
+        List<String> out = new ArrayList<>();
+        try (BufferedReader r = reader(child)) {
+            String line;
+            while ((line = r.readLine()) != null) {
+                out.add(line);
+                if (line.equals("FS-INIT")) {
+                    child.toHandle().destroy();
+                }
+            }
+        } finally {
+            child.destroyForcibly();
+        }
+        assertTrue(child.waitFor(60, TimeUnit.SECONDS), "the child did not exit");
+        String all = String.join("\n", out);
+        assertTrue(out.contains("FS-INIT"), "start() never reached the checkpoint store:\n" + all);
+        assertEquals(143, child.exitValue(), "not the exit of a JVM that ran its hooks on SIGTERM:\n" + all);
+        String aborted = StreamingContext.START_ABORTED_BY_SHUTDOWN;
+        assertTrue(out.stream().anyMatch(l -> l.startsWith("START-FAILED java.lang.IllegalStateException " + aborted)),
+                "start() must fail saying the JVM was shutting down:\n" + all);
+        assertTrue(out.contains("STATE STOPPED"), "the context must be stopped:\n" + all);
+        assertTrue(all.contains("JVM shutting down: stopping the context (graceful=true)"),
+                "the shutdown hook did not run:\n" + all);
+        assertTrue(all.contains("Shutdown hook: " + aborted + "; there was nothing to stop"),
+                "the hook must say start() was cut short:\n" + all);
+        assertFalse(out.contains("RECEIVER-STARTED"), "a receiver started although start() failed:\n" + all);
+    }
+
     private static Process start(Path dir, String... args) throws IOException {
         // The lines this test looks for (the hook ran, the context stopped gracefully) are INFO.
         Path logback = dir.resolve("logback-child.xml");

@@ -200,6 +200,12 @@ final class ChaosDriver {
          * was received in this life (it must have completed no batch).
          */
         BEFORE_START,
+        /**
+         * The hook ran while {@code start()} was still running, and {@code start()} failed because
+         * the JVM was exiting (the engine said so: {@link #START_ABORTED}): nothing to stop; what
+         * was acknowledged before is re-run from the write-ahead log by the next life.
+         */
+        START_ABORTED,
         /** The hook ran and the graceful stop ended within its bound: everything stored was processed. */
         COMPLETE,
         /** The engine reported {@link #GRACEFUL_STOP_INCOMPLETE}: its time bound expired. */
@@ -231,6 +237,11 @@ final class ChaosDriver {
     static final String GRACEFUL_STOP_INCOMPLETE = "Graceful stop incomplete";
     /** What the engine's shutdown hook logs (INFO) when it begins to stop a context gracefully. */
     static final String HOOK_RAN = "JVM shutting down: stopping the context (graceful=true)";
+    /**
+     * What the engine logs (WARN from start(), INFO from the hook) when a SIGTERM came during
+     * start-up and start() failed because the JVM was exiting.
+     */
+    static final String START_ABORTED = "The JVM began shutting down while the context was starting";
     /** What the engine logs (INFO) at the end of a graceful stop. */
     static final String STOPPED_GRACEFULLY = "StreamingContext stopped gracefully";
 
@@ -389,6 +400,9 @@ final class ChaosDriver {
                         + " is received");
             }
             return Graceful.BEFORE_START;
+        }
+        if (output.contains(START_ABORTED)) {
+            return Graceful.START_ABORTED;
         }
         if (output.contains(GRACEFUL_STOP_INCOMPLETE)) {
             return Graceful.INCOMPLETE;

@@ -252,6 +252,7 @@ class ChaosSoak {
                     case SIGTERM -> switch (o.graceful()) {
                         case COMPLETE -> "SIGTERM, graceful stop complete";
                         case INCOMPLETE -> "SIGTERM, graceful stop ran out of time";
+                        case START_ABORTED -> "SIGTERM during start-up, start() aborted (nothing to stop)";
                         default -> "SIGTERM before start (no hook, nothing received)";
                     };
                     default -> o.plan().ending().toString();
