@@ -3,6 +3,7 @@ package io.sluice.benchmarks.spark;
 import io.sluice.benchmarks.endtoend.BatchLog;
 import io.sluice.benchmarks.endtoend.EngineUnderTest;
 import io.sluice.benchmarks.endtoend.LineSource;
+import io.sluice.benchmarks.endtoend.LinesProbe;
 import io.sluice.benchmarks.endtoend.OverheadProbe;
 import io.sluice.benchmarks.endtoend.RunSpec;
 import io.sluice.benchmarks.endtoend.UpdateInput;
@@ -79,7 +80,9 @@ public final class SparkEngine implements EngineUnderTest {
             @Override
             public void onBatchCompleted(StreamingListenerBatchCompleted event) {
                 BatchInfo b = event.batchInfo();
-                log.completed(b.batchTime().milliseconds(), b.numRecords(), b.submissionTime(),
+                long t = b.batchTime().milliseconds();
+                long records = spec.workload() == Workload.QUEUE_WORD_COUNT ? LinesProbe.linesOf(t) : b.numRecords();
+                log.completed(t, records, b.submissionTime(),
                         (Long) b.processingStartTime().get(), (Long) b.processingEndTime().get());
             }
         });
@@ -94,7 +97,17 @@ public final class SparkEngine implements EngineUnderTest {
                     .foreachRDD(rdd -> {
                         SINK.set(rdd.count());
                     });
-            case QUEUE_WORD_COUNT -> wordCount(queueStream(sc));
+            case QUEUE_WORD_COUNT -> queueStream(sc)
+                    .flatMap(l -> {
+                        LinesProbe.line();
+                        return Arrays.asList(l.split(" ")).iterator();
+                    })
+                    .mapToPair(w -> new Tuple2<>(w, 1))
+                    .reduceByKey(Integer::sum)
+                    .foreachRDD((rdd, time) -> {
+                        SINK.set(rdd.count());
+                        LinesProbe.batchDone(time.milliseconds());
+                    });
             case SCHEDULING_OVERHEAD -> queueStream(sc)
                     .flatMap(l -> {
                         long t0 = System.nanoTime();

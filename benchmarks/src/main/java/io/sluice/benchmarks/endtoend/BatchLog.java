@@ -18,7 +18,7 @@ public final class BatchLog {
      *
      * @param timeMs the batch time (when the batch fell due)
      * @param records records received in the batch
-     * @param firstRecord index of the batch's first record since the run started
+     * @param firstRecord index in the source of the batch's first record
      * @param submittedMs when its jobs were submitted
      * @param startedMs when its first job started
      * @param endedMs when its last job ended
@@ -44,6 +44,19 @@ public final class BatchLog {
     private static final boolean DEBUG = Boolean.getBoolean("sluice.bench.debug");
     private final List<Batch> batches = new ArrayList<>();
     private long nextRecord;
+
+    /** A log whose first batch's records start at line 0 of the source. */
+    public BatchLog() {
+        this(0);
+    }
+
+    /**
+     * A log whose first batch's records start at line {@code firstRecord} of the source: what the
+     * source had emitted before this run's receiver started (an earlier run in the same JVM).
+     */
+    public BatchLog(long firstRecord) {
+        this.nextRecord = firstRecord;
+    }
 
     /** Records a completed batch; call in batch-time order (one batch at a time). */
     public synchronized void completed(long timeMs, long records, long submittedMs, long startedMs, long endedMs) {

@@ -21,8 +21,9 @@ import java.util.stream.Stream;
 
 /**
  * The driver of the end-to-end benchmarks: runs every configuration of the chosen workloads on
- * each engine in its own child JVM ({@link EngineRun}; same heap, same flags), alternating
- * which engine goes first from one configuration to the next, and writes the figures of both
+ * each engine in child JVMs ({@link EngineRun}; same heap, same flags; one per engine and
+ * pipeline, which runs its batch intervals one after the other), alternating which engine goes
+ * first from one pipeline to the next, and writes the figures of both
  * side by side with the ratio Sluice/Spark as Markdown and JSON.
  *
  * <p>The whole run is time-boxed ({@code sluice.bench.totalMinutes}, default 19; the one-command
@@ -40,8 +41,9 @@ import java.util.stream.Stream;
  *       (default {@code 1000,500,100});</li>
  *   <li>{@code sluice.bench.holdSeconds}: how long a rate must hold (default 3; the issue's
  *       definition says 60, which makes the full set take hours);</li>
- *   <li>{@code sluice.bench.warmupSeconds}: how long each child runs its pipeline before the
- *       search (default 10);</li>
+ *   <li>{@code sluice.bench.warmupSeconds}: how long a child's first run warms up under load
+ *       before its search (default 20);</li>
+ *   <li>{@code sluice.bench.rewarmSeconds}: the same for the later runs of a child (default 6);</li>
  *   <li>{@code sluice.bench.sparkMaster}: Spark's master (default {@code local[2]} plus one
  *       thread per receiver);</li>
  *   <li>{@code sluice.bench.heap}: the children's heap (default {@code 2g});</li>
@@ -152,43 +154,65 @@ public final class Comparison {
             }
         }
         System.out.printf("%d configurations x %s; scratch directory %s%n", specs.size(), engines, scratch);
-        int left = specs.size() * engines.size();
         for (int i = 0; i < specs.size(); i++) {
-            RunSpec base = specs.get(i);
-            Map<String, RunResult> row = new LinkedHashMap<>();
+            rows.add(new LinkedHashMap<>());
+        }
+        // One child JVM per engine and pipeline (workload and WAL), running its batch intervals
+        // one after the other: the JIT warm-up (long for Spark) is paid once per pipeline.
+        Map<String, List<Integer>> groups = new LinkedHashMap<>();
+        for (int i = 0; i < specs.size(); i++) {
+            RunSpec s = specs.get(i);
+            groups.computeIfAbsent(s.workload().id() + "/" + s.wal(), k -> new ArrayList<>()).add(i);
+        }
+        int left = specs.size() * engines.size();
+        int childrenLeft = groups.size() * engines.size();
+        int g = 0;
+        for (List<Integer> group : groups.values()) {
             List<String> order = new ArrayList<>(engines);
-            if (i % 2 == 1) {
+            if (g++ % 2 == 1) {
                 java.util.Collections.reverse(order);
             }
             for (String engine : order) {
                 double remaining = (deadlineNanos - System.nanoTime()) / 1e9;
                 if (remaining < 40) {
-                    RunResult skipped = new RunResult();
-                    skipped.put("engine", engine).put("workload", base.workload().id());
-                    skipped.note("not run: the time box of the whole comparison was spent");
-                    row.put(engine, skipped);
-                    left--;
+                    for (int i : group) {
+                        RunResult skipped = new RunResult();
+                        skipped.put("engine", engine).put("workload", specs.get(i).workload().id());
+                        skipped.note("not run: the time box of the whole comparison was spent");
+                        rows.get(i).put(engine, skipped);
+                    }
+                    left -= group.size();
+                    childrenLeft--;
                     continue;
                 }
-                // Every run costs its budget plus about 18 s of JVM and engine start and the last
-                // trial, and its warm-up.
-                double budget = Math.max(8, Math.min(budgetSeconds, remaining / left - 18 - WorkloadRun.WARMUP_SECONDS));
-                String key = engine + "/" + base.workload().id();
+                // A child costs about 15 s of JVM and engine start plus its first warm-up; each run
+                // in it its search budget plus about 12 s (the last trial, a re-warm, the stop).
+                double perRun = (remaining - childrenLeft * (15 + WorkloadRun.WARMUP_SECONDS)) / left
+                        - 12 - WorkloadRun.REWARM_SECONDS;
+                double budget = Math.max(8, Math.min(budgetSeconds, perRun));
+                String key = engine + "/" + specs.get(group.get(0)).workload().id();
                 double start = lastRate.getOrDefault(key,
                         Double.parseDouble(System.getProperty("sluice.bench.startRate", "20000")));
-                RunSpec spec = new RunSpec(engine, base.workload(), base.batchMs(), base.wal(), holdSeconds, start,
-                        budget, scratch.resolve("data-" + i + "-" + engine),
-                        scratch.resolve("result-" + i + "-" + engine + ".properties"));
-                RunResult r = runChild(spec);
-                row.put(engine, r);
-                double sustained = r.number("sustainedLinesPerSec");
-                if (sustained > 0) {
-                    lastRate.put(key, sustained);
+                List<RunSpec> child = new ArrayList<>();
+                for (int i : group) {
+                    RunSpec base = specs.get(i);
+                    child.add(new RunSpec(engine, base.workload(), base.batchMs(), base.wal(), holdSeconds, start,
+                            budget, scratch.resolve("data-" + i + "-" + engine),
+                            scratch.resolve("result-" + i + "-" + engine + ".properties")));
                 }
-                left--;
-                deleteRecursively(spec.dataDir());
+                List<RunResult> results = runChild(child);
+                for (int k = 0; k < group.size(); k++) {
+                    RunResult r = results.get(k);
+                    rows.get(group.get(k)).put(engine, r);
+                    double sustained = r.number("sustainedLinesPerSec");
+                    if (sustained > 0 && k == 0) {
+                        lastRate.put(key, sustained);
+                    }
+                    deleteRecursively(child.get(k).dataDir());
+                }
+                left -= group.size();
+                childrenLeft--;
             }
-            rows.add(row);
         }
         Instant ended = Instant.now().truncatedTo(ChronoUnit.SECONDS);
         write(started, ended, loadBefore, loadAverage());
@@ -198,11 +222,15 @@ public final class Comparison {
         return new RunSpec(engine, w, ms, wal, 0, 0, 0, scratch, scratch);
     }
 
-    private RunResult runChild(RunSpec spec) throws IOException, InterruptedException {
+    /** Runs {@code runs} (one engine, one pipeline) in one child JVM; a result per run, in order. */
+    private List<RunResult> runChild(List<RunSpec> runs) throws IOException, InterruptedException {
+        RunSpec first = runs.get(0);
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(List.of(jvmFlags().split(" +")));
-        cmd.add("-Xms" + System.getProperty("sluice.bench.heap", "2g"));
+        // No -Xms: with -Xms equal to -Xmx, Spark Streaming's word-count batches took about twice
+        // as long on this machine (the same pipeline A/B, 5,000-line batches; not a GC pause
+        // total). Spark's own launcher sets only -Xmx.
         cmd.add("-Xmx" + System.getProperty("sluice.bench.heap", "2g"));
         cmd.add("-Djava.io.tmpdir=" + scratch);
         for (String k : System.getProperties().stringPropertyNames()) {
@@ -210,44 +238,59 @@ public final class Comparison {
                 cmd.add("-D" + k + "=" + System.getProperty(k));
             }
         }
-        String label = spec.label().replace(' ', '-') + "-" + spec.engine();
+        String label = first.workload().id() + (first.workload().receiver() ? (first.wal() ? "-wal" : "-nowal") : "")
+                + "-" + first.engine();
         if (Boolean.getBoolean("sluice.bench.jfr")) {
             cmd.add("-XX:StartFlightRecording=settings=profile,filename=" + scratch.resolve(label + ".jfr"));
         }
         cmd.add("-cp");
-        cmd.add(spec.engine().equals("spark") ? sparkClasspath : System.getProperty("java.class.path"));
+        cmd.add(first.engine().equals("spark") ? sparkClasspath : System.getProperty("java.class.path"));
         cmd.add(EngineRun.class.getName());
-        cmd.addAll(List.of(spec.toArgs()));
+        double limit = 15 + WorkloadRun.WARMUP_SECONDS;
+        for (RunSpec spec : runs) {
+            if (spec != first) {
+                cmd.add("--");
+            }
+            cmd.addAll(List.of(spec.toArgs()));
+            // A search ends within its budget plus one trial; update-state waits up to 90 s for
+            // its first batch and then measures 20 s.
+            limit += spec.budgetSeconds() + WorkloadRun.REWARM_SECONDS
+                    + (spec.workload() == Workload.UPDATE_STATE_1M ? 150 : 75);
+        }
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
         Path log = scratch.resolve(label + ".log");
         pb.redirectErrorStream(true).redirectOutput(log.toFile());
-        System.out.printf(Locale.ROOT, "[%s] %s on %s (search budget %.0f s, log %s)%n",
-                Instant.now().truncatedTo(ChronoUnit.SECONDS), spec.label(), spec.engine(), spec.budgetSeconds(), log);
+        System.out.printf(Locale.ROOT, "[%s] %s on %s (search budget %.0f s each, log %s)%n",
+                Instant.now().truncatedTo(ChronoUnit.SECONDS),
+                runs.stream().map(RunSpec::label).reduce((a, b) -> a + ", " + b).orElse(""), first.engine(),
+                first.budgetSeconds(), log);
         Process p = pb.start();
-        // The search ends within its budget plus one trial; update-state waits up to 90 s for its
-        // first batch and then measures 20 s.
-        long limit = (long) (spec.budgetSeconds() + (spec.workload() == Workload.UPDATE_STATE_1M ? 150 : 90));
-        boolean done = p.waitFor(limit, TimeUnit.SECONDS);
+        boolean done = p.waitFor((long) limit, TimeUnit.SECONDS);
         if (!done) {
             p.destroyForcibly().waitFor();
         }
         try (Stream<String> lines = Files.lines(log)) {
-            lines.filter(l -> l.contains(" trial ") || l.contains("warm-up")).forEach(l -> System.out.println("  " + l.trim()));
+            lines.filter(l -> l.contains(" trial ") || l.contains("warm-up") || l.startsWith("=="))
+                    .forEach(l -> System.out.println("  " + l.trim()));
         }
-        RunResult r;
-        if (done && p.exitValue() == 0 && Files.exists(spec.out())) {
-            r = RunResult.read(spec.out());
-        } else {
-            r = new RunResult();
-            r.put("engine", spec.engine()).put("workload", spec.workload().id()).put("batchMs", spec.batchMs())
-                    .put("wal", spec.wal());
-            r.note(done ? "the child JVM failed (exit " + p.exitValue() + "); see its log"
-                    : "the child JVM did not finish within " + limit + " s and was killed");
-            System.out.println("  FAILED: " + r.notes().get(0) + ": " + log);
+        List<RunResult> out = new ArrayList<>();
+        for (RunSpec spec : runs) {
+            RunResult r;
+            if (Files.exists(spec.out())) {
+                r = RunResult.read(spec.out());
+            } else {
+                r = new RunResult();
+                r.put("engine", spec.engine()).put("workload", spec.workload().id()).put("batchMs", spec.batchMs())
+                        .put("wal", spec.wal());
+                r.note(done ? "the run failed (child exit " + p.exitValue() + "); see its log"
+                        : "the child JVM did not finish within " + (long) limit + " s and was killed");
+                System.out.println("  FAILED: " + spec.label() + ": " + r.notes().get(0) + ": " + log);
+            }
+            r.put("log", log.getFileName());
+            out.add(r);
         }
-        r.put("log", log.getFileName());
-        return r;
+        return out;
     }
 
     /** The flags every child gets: Chronicle's (the build's {@code sluice.jvm.flags}) and Spark's. */

@@ -24,11 +24,14 @@ final class ComparisonReport {
     String markdown(Instant started, Instant ended, String loadBefore, String loadAfter, Map<String, Object> machine,
                     String command, double holdSeconds) {
         md.append("# End-to-end benchmarks: ").append(name).append("\n\n");
-        md.append("Sluice and Apache Spark Streaming, each in its own child JVM with the same heap and flags, ")
+        md.append("Sluice and Apache Spark Streaming, each in child JVMs with the same heap and flags (one per ")
+                .append("engine and pipeline, running its batch intervals one after the other), ")
                 .append("two task threads for processing (Sluice `local[2]`, its receivers on threads of their own; ")
                 .append("Spark `local[2]` plus one thread per receiver, which holds one as long as it runs), ")
-                .append("a warm-up of ").append(String.format(Locale.ROOT, "%.0f", WorkloadRun.WARMUP_SECONDS))
-                .append(" s before each search, alternating which engine runs first. Written by the command below; ")
+                .append("a warm-up under load that follows each engine's capacity before each search (")
+                .append(String.format(Locale.ROOT, "%.0f", WorkloadRun.WARMUP_SECONDS)).append(" s in a new JVM, ")
+                .append(String.format(Locale.ROOT, "%.0f", WorkloadRun.REWARM_SECONDS)).append(" s after an earlier run), ")
+                .append("alternating which engine runs first. Written by the command below; ")
                 .append("see `benchmarks/README.md` for what each workload and figure means.\n\n");
         md.append("| | |\n|---|---|\n");
         md.append("| command | `").append(command).append("` |\n");

@@ -51,6 +51,11 @@ public record RunSpec(String engine, Workload workload, long batchMs, boolean wa
         return workload.id() + " " + batchMs + " ms" + (workload.receiver() ? (wal ? " WAL" : " no WAL") : "");
     }
 
+    /** This spec with another start rate. */
+    public RunSpec withStartRate(double linesPerSecond) {
+        return new RunSpec(engine, workload, batchMs, wal, holdSeconds, linesPerSecond, budgetSeconds, dataDir, out);
+    }
+
     /** The arguments that {@link #parse} reads back. */
     public String[] toArgs() {
         Map<String, String> m = new LinkedHashMap<>();

@@ -58,7 +58,9 @@ public final class SluiceEngine implements EngineUnderTest {
         ssc.addStreamingListener(new StreamingListener() {
             @Override
             public void onBatchCompleted(BatchInfo b) {
-                log.completed(b.batchTime().milliseconds(), b.numRecords(), b.submissionTimeMs(),
+                long t = b.batchTime().milliseconds();
+                long records = spec.workload() == Workload.QUEUE_WORD_COUNT ? LinesProbe.linesOf(t) : b.numRecords();
+                log.completed(t, records, b.submissionTimeMs(),
                         b.processingStartTimeMs(), b.processingEndTimeMs());
             }
         });
@@ -71,7 +73,17 @@ public final class SluiceEngine implements EngineUnderTest {
                     .reduceByKeyAndWindow(Long::sum, (a, b) -> a - b, Duration.ofMillis(spec.windowMs()),
                             Duration.ofMillis(spec.batchMs()), 2, kv -> kv._2() != 0L)
                     .foreachRDD(rdd -> SINK.set(rdd.count()));
-            case QUEUE_WORD_COUNT -> wordCount(ssc.queueStream(lines, true, empty));
+            case QUEUE_WORD_COUNT -> ssc.queueStream(lines, true, empty)
+                    .flatMap(l -> {
+                        LinesProbe.line();
+                        return Arrays.asList(l.split(" ")).iterator();
+                    })
+                    .mapToPair(w -> new Tuple2<>(w, 1))
+                    .reduceByKey(Integer::sum)
+                    .foreachRDD((rdd, time) -> {
+                        SINK.set(rdd.count());
+                        LinesProbe.batchDone(time.milliseconds());
+                    });
             case SCHEDULING_OVERHEAD -> ssc.queueStream(lines, true, empty)
                     .flatMap(l -> {
                         long t0 = System.nanoTime();

@@ -9,18 +9,22 @@ import java.util.Locale;
  *
  * <h2>Sustained throughput</h2>
  * The highest offered rate at which every batch's processing time stays under the batch
- * interval for {@code holdSeconds}. After a warm-up of {@code sluice.bench.warmupSeconds}
- * (default 10 s; half at a tenth, half at a quarter of the first rate, so that the JIT has
- * compiled the pipeline), a trial offers a rate, waits a warm-up (two batches and at
- * least 1 s; for the window, the window's length more), then holds it. It fails as soon as a
- * batch takes longer than the interval to process, a batch starts more than an interval late
- * (a backlog), or the source falls more than half a second of lines behind its schedule (the
- * receiver's {@code store} blocking, for example on the write-ahead log); and at the end if the
- * hold's batches received less than 90% of the offered lines. After a failure the rate goes to
- * 0 until the backlog has drained. The search raises the rate until a trial fails (by the
- * factor the passing trial's slowest batch projects, between 2 and 8: {@link #growth}; halves it
- * until one passes), then bisects geometrically until the bounds are within 10% or the
- * time budget runs out; the result is the highest rate that passed.
+ * interval for {@code holdSeconds}. First a warm-up under real load ({@link #warmUp}: the rate
+ * follows what the engine processes in about 60% of the interval, so that both engines' JIT has
+ * compiled their batch path at volumes near their limits; a JVM's first run warms for
+ * {@code sluice.bench.warmupSeconds}, default 20 s, later runs in the same JVM for
+ * {@code sluice.bench.rewarmSeconds}, default 6 s). Then trials: a trial offers a rate, waits a
+ * warm-up (two batches and at least 1 s; for the window, the window's length more), then holds
+ * it. It fails as soon as a batch takes longer than the interval to process, a batch starts
+ * more than an interval late (a backlog), or the source falls more than half a second of lines
+ * behind its schedule (the receiver's {@code store} blocking, for example on the write-ahead
+ * log); and at the end if the hold's batches processed less than 90% of the offered lines
+ * (receivers: the engine's record counts; queue streams: {@link LinesProbe}). After a failure
+ * the rate goes to 0 until the backlog has drained. The search starts at the warm-up's rate and
+ * raises it until a trial fails (by the factor the passing trial's slowest batch projects,
+ * between 2 and 8: {@link #growth}; halves it until one passes), then bisects geometrically
+ * until the bounds are within 10% or the time budget runs out; the result is the highest rate
+ * that passed.
  *
  * <h2>Latency</h2>
  * Of the highest passing trial: for every record of every batch in the hold, the time from
@@ -28,17 +32,33 @@ import java.util.Locale;
  * summarised by sampling each batch at up to 64 records weighted by the batch's size.
  */
 public final class WorkloadRun {
-    /** How long the pipeline runs before the rate search (JIT warm-up), {@code sluice.bench.warmupSeconds}. */
-    static final double WARMUP_SECONDS = Double.parseDouble(System.getProperty("sluice.bench.warmupSeconds", "10"));
+    /** How long a JVM's first run warms up under load before its search, {@code sluice.bench.warmupSeconds}. */
+    static final double WARMUP_SECONDS = Double.parseDouble(System.getProperty("sluice.bench.warmupSeconds", "20"));
+    /** How long a later run in the same JVM warms up, {@code sluice.bench.rewarmSeconds}. */
+    static final double REWARM_SECONDS = Double.parseDouble(System.getProperty("sluice.bench.rewarmSeconds", "6"));
     private final EngineUnderTest engine;
     private final RunSpec spec;
-    private final BatchLog log = new BatchLog();
+    private final double warmupSeconds;
+    private final BatchLog log;
     private final long startNanos = System.nanoTime();
 
-    /** A run of {@code spec} on {@code engine}. */
+    /** A run of {@code spec} on {@code engine}, the first in its JVM. */
     public WorkloadRun(EngineUnderTest engine, RunSpec spec) {
+        this(engine, spec, true);
+    }
+
+    /**
+     * A run of {@code spec} on {@code engine}; {@code firstInJvm} chooses the warm-up's length
+     * ({@link #WARMUP_SECONDS} or, with the JIT already warm from an earlier run of the same
+     * pipeline, {@link #REWARM_SECONDS}).
+     */
+    public WorkloadRun(EngineUnderTest engine, RunSpec spec, boolean firstInJvm) {
         this.engine = engine;
         this.spec = spec;
+        this.warmupSeconds = firstInJvm ? WARMUP_SECONDS : REWARM_SECONDS;
+        // Records are numbered from what the shared source emitted before this run (an earlier
+        // run in the same JVM).
+        this.log = new BatchLog(LineSource.shared().emitted());
     }
 
     /** Runs the workload and returns what it measured; stops the engine in any case. */
@@ -143,25 +163,15 @@ public final class WorkloadRun {
         // Let the pipeline come up (Spark starts its receiver as a job) before the first trial.
         long t0 = System.currentTimeMillis();
         log.awaitCompletion(t0 + batch, 60_000);
-        // Warm the JIT before anything counts: half the time at a tenth of the first rate, then
-        // at a quarter (low enough to leave little backlog; the first trial's own warm-up absorbs
-        // what is left). Both engines compile their batch path in these seconds; a search started
-        // on a cold JVM measures the interpreter (Spark's first batches are several times slower).
-        long warmMs = Math.max(2 * batch, (long) (WARMUP_SECONDS * 1000));
-        double warmRate = Math.max(1000, spec.startRate() / 10);
-        load.setRate(warmRate);
-        Thread.sleep(warmMs / 2);
-        warmRate = Math.max(1000, spec.startRate() / 4);
-        load.setRate(warmRate);
-        Thread.sleep(warmMs - warmMs / 2);
-        System.out.printf(Locale.ROOT, "  warm-up at %,.0f lines/s done after %.1f s%n", warmRate,
-                (System.nanoTime() - startNanos) / 1e9);
+        double rate = warmUp(load);
+        System.out.printf(Locale.ROOT, "  warm-up done after %.1f s, search starts at %,.0f lines/s%n",
+                (System.nanoTime() - startNanos) / 1e9, rate);
+        r.put("warmupSeconds", warmupSeconds).put("searchStartRate", (long) rate);
         // The search's budget counts from here: engine start-up is the driver's to account for.
         long deadline = System.nanoTime() + (long) (spec.budgetSeconds() * 1e9);
 
         double lo = 0;
         double hi = Double.POSITIVE_INFINITY;
-        double rate = Math.max(1000, spec.startRate());
         RunResult.Trial best = null;
         int trials = 0;
         boolean budgetHit = false;
@@ -222,6 +232,57 @@ public final class WorkloadRun {
     }
 
     /**
+     * Runs the pipeline under load for the warm-up time before anything counts, so that the
+     * search measures compiled code, not the interpreter (Spark Streaming's batches in
+     * particular get several times faster over the first million lines or so). The load follows
+     * the engine: it starts at a quarter of the spec's start rate; once the batches that ran
+     * wholly at the current rate (two of them, one at intervals of a second or more) processed in
+     * under 40% of the interval, the rate rises towards what would take 60% (at most doubling);
+     * a batch over 80%, a batch started an interval late or a source behind its schedule lowers
+     * it by 40%. Both engines get the same treatment, each at its own capacity.
+     *
+     * @return the rate the search starts from: the highest that ran under 40% of the interval,
+     *     or the last one tried
+     */
+    private double warmUp(Load load) throws InterruptedException {
+        long batch = spec.batchMs();
+        long settleMs = batch + (spec.workload() == Workload.WINDOWED_COUNT ? spec.windowMs() : 0);
+        int need = batch >= 1000 ? 1 : 2;
+        long end = System.currentTimeMillis() + Math.max(2 * batch, (long) (warmupSeconds * 1000));
+        double rate = Math.max(1000, spec.startRate() / 4);
+        double best = 0;
+        load.setRate(rate);
+        long since = System.currentTimeMillis();
+        while (System.currentTimeMillis() < end) {
+            Thread.sleep(Math.max(10, Math.min(50, batch / 2)));
+            long now = System.currentTimeMillis();
+            List<BatchLog.Batch> seen = log.between(since + settleMs, Long.MAX_VALUE);
+            double maxProc = 0;
+            long maxDelay = 0;
+            for (BatchLog.Batch b : seen) {
+                maxProc = Math.max(maxProc, b.processingMs());
+                maxDelay = Math.max(maxDelay, b.schedulingDelayMs());
+            }
+            boolean behind = now > since + batch && load.lagLines() > Math.max(rate * 0.5, rate * batch / 1000.0);
+            if (behind || maxProc > 0.8 * batch || maxDelay > batch) {
+                rate = Math.max(1000, rate * 0.6);
+                load.setRate(rate);
+                since = now;
+            } else if (seen.size() >= need && maxProc < 0.4 * batch) {
+                best = Math.max(best, rate);
+                rate *= maxProc > 0 ? Math.min(2, 0.6 * batch / maxProc) : 2;
+                load.setRate(rate);
+                since = now;
+            }
+        }
+        BatchLog.Batch last = log.last();
+        if (last != null && last.schedulingDelayMs() > batch / 2 && !drain(load)) {
+            System.out.println("  the warm-up's backlog did not drain within 30 s");
+        }
+        return Math.max(1000, best > 0 ? best : rate);
+    }
+
+    /**
      * How much to raise the rate after a passing trial while no failure bounds the search: the
      * capacity the trial's slowest batch projects, 80% of the interval over its processing time,
      * but at least double and at most 8 times. A pipeline far from its limit gets there in one or
@@ -276,11 +337,9 @@ public final class WorkloadRun {
         if (reason == null && hold.size() < Math.max(1, holdMs / batch - 1)) {
             reason = "only " + hold.size() + " batches completed in the hold";
         }
-        // Queue streams report no received records: their batches hold what the feeder queued.
-        if (!spec.workload().receiver()) {
-            achieved = Double.NaN;
-        } else if (reason == null && achieved < 0.9 * rate) {
-            reason = String.format(Locale.ROOT, "batches received %,.0f lines/s", achieved);
+        // Receivers: the engine's record counts; queue streams: the lines the pipeline counted.
+        if (reason == null && achieved < 0.9 * rate) {
+            reason = String.format(Locale.ROOT, "batches processed %,.0f lines/s", achieved);
         }
         List<Long> proc = new ArrayList<>();
         hold.forEach(b -> proc.add(b.processingMs()));
