@@ -75,7 +75,7 @@ public final class RecoveryBenchmarkApp {
         long mainAt = now();
         MAIN_CPU = cpu();
         // The application's logging starts here rather than inside getOrCreate, so that its
-        // cost (Logback reading its XML configuration) is reported as a phase of its own.
+        // cost (SLF4J binding Logback, configured by BenchmarkLogging) is reported as a phase of its own.
         org.slf4j.LoggerFactory.getLogger(RecoveryBenchmarkApp.class);
         LOGGING_AT = now();
         LOGGING_CPU = cpu();

@@ -121,8 +121,15 @@ public final class HadoopCheckpointStore implements CheckpointStore {
     private static final Pattern SCHEME = Pattern.compile("[A-Za-z][A-Za-z0-9+.-]+:");
 
     private final String root;
-    private final FileSystem owned;
-    private final FileSystem fs;
+    private final URI uri;
+    private final Configuration conf;
+    /**
+     * The root as a local path when it is read and listed with {@code java.nio} rather than
+     * through Hadoop (see {@link #open}); null for every other filesystem.
+     */
+    private final java.nio.file.Path localRoot;
+    private FileSystem owned; // guarded by lock; created on first use when localRoot != null
+    private FileSystem fs; // guarded by lock; the raw filesystem of owned when it is local
     private final boolean local;
     private final Path rootPath;
     private final Path statePath;
@@ -132,11 +139,15 @@ public final class HadoopCheckpointStore implements CheckpointStore {
     private final Object lock = new Object();
     private boolean closed; // guarded by lock
 
-    private HadoopCheckpointStore(String root, FileSystem owned, FileSystem fs, Path rootPath, int retained) {
+    private HadoopCheckpointStore(String root, URI uri, Configuration conf, FileSystem owned, FileSystem fs,
+                                  java.nio.file.Path localRoot, Path rootPath, int retained) {
         this.root = root;
+        this.uri = uri;
+        this.conf = conf;
         this.owned = owned;
         this.fs = fs;
-        this.local = owned instanceof LocalFileSystem;
+        this.localRoot = localRoot;
+        this.local = localRoot != null || owned instanceof LocalFileSystem;
         this.rootPath = rootPath;
         this.statePath = new Path(rootPath, STATE_DIR);
         this.sharedPath = new Path(statePath, SHARED_DIR);
@@ -165,6 +176,21 @@ public final class HadoopCheckpointStore implements CheckpointStore {
                     + "kept, so that recovery has one to read), got [" + retained + "]");
         }
         URI uri = resolve(rootUri);
+        java.nio.file.Path localRoot = localPathOf(uri, conf);
+        if (localRoot != null) {
+            try {
+                if (!Files.isDirectory(localRoot)) {
+                    Files.createDirectories(localRoot);
+                }
+            } catch (IOException | RuntimeException e) {
+                throw new SluiceException("Cannot create the checkpoint directory [" + rootUri + "]: " + e
+                        + "; check that its parent is writable and that no file has its name", e);
+            }
+            Path rootPath = new Path("file", null, localRoot.toString());
+            LOG.debug("Opened local checkpoint directory [{}] ({}), retaining [{}] checkpoints", rootUri, rootPath,
+                    retained);
+            return new HadoopCheckpointStore(rootUri, uri, conf, null, null, localRoot, rootPath, retained);
+        }
         FileSystem owned;
         try {
             owned = newFileSystem(uri, conf);
@@ -179,7 +205,7 @@ public final class HadoopCheckpointStore implements CheckpointStore {
                 throw new IOException("[" + rootPath + "] exists and is not a directory");
             }
             LOG.debug("Opened checkpoint directory [{}] ({}), retaining [{}] checkpoints", rootUri, rootPath, retained);
-            return new HadoopCheckpointStore(rootUri, owned, fs, rootPath, retained);
+            return new HadoopCheckpointStore(rootUri, uri, conf, owned, fs, null, rootPath, retained);
         } catch (IOException | RuntimeException e) {
             try {
                 owned.close();
@@ -207,14 +233,49 @@ public final class HadoopCheckpointStore implements CheckpointStore {
      * through {@link FileSystem#newInstance}.
      */
     static FileSystem newFileSystem(URI uri, Configuration conf) throws IOException {
-        String fileImpl = conf.getTrimmed("fs.file.impl");
-        if ("file".equalsIgnoreCase(uri.getScheme()) && (fileImpl == null || fileImpl.isEmpty())) {
+        if (isLocalScheme(uri, conf)) {
             LocalFileSystem fs = new LocalFileSystem();
             fs.setConf(conf);
             fs.initialize(uri, conf);
             return fs;
         }
         return FileSystem.newInstance(uri, conf);
+    }
+
+    /** A {@code file:} URI whose scheme is not bound to another implementation. */
+    private static boolean isLocalScheme(URI uri, Configuration conf) {
+        if (!"file".equalsIgnoreCase(uri.getScheme())) {
+            return false;
+        }
+        String fileImpl = conf.getTrimmed("fs.file.impl");
+        return fileImpl == null || fileImpl.isEmpty();
+    }
+
+    /**
+     * The local directory of a {@code file:} root without authority whose scheme is not bound to
+     * another implementation ({@code fs.file.impl} unset, as by default), whose
+     * reads, listings and restores go through {@code java.nio} rather than Hadoop; null for any
+     * other root.
+     *
+     * <p>Why: recovery of a local checkpoint directory reads the newest checkpoint file, the
+     * state manifest, and checks the local copy of the state. Building Hadoop's filesystem for
+     * that loads and initializes about 300 classes (0.3-0.5 s of CPU on a cold JVM, on the
+     * critical path of every restart). The files are those the raw local filesystem writes (no
+     * checksum side files), so reading them with {@code java.nio} reads the same bytes. Writes,
+     * uploads and retention still go through Hadoop's local filesystem, built on first use.
+     */
+    static java.nio.file.Path localPathOf(URI uri, Configuration conf) {
+        if (uri.getAuthority() != null && !uri.getAuthority().isEmpty()) {
+            return null;
+        }
+        if (!isLocalScheme(uri, conf) || uri.getPath() == null || uri.getPath().isEmpty()) {
+            return null;
+        }
+        try {
+            return java.nio.file.Path.of(uri.getPath()).toAbsolutePath().normalize();
+        } catch (RuntimeException e) {
+            return null;
+        }
     }
 
     /** The URI of {@code root}: itself when it has a scheme, else an absolute {@code file:} URI. */
@@ -287,10 +348,10 @@ public final class HadoopCheckpointStore implements CheckpointStore {
     public Optional<Checkpoint> readLatestValid() throws IOException {
         synchronized (lock) {
             ensureOpen();
-            NavigableMap<Long, FileStatus> files = listCheckpointFiles();
+            NavigableMap<Long, CheckpointFileRef> files = listCheckpointFiles();
             int skipped = 0;
-            for (FileStatus status : files.descendingMap().values()) {
-                long timeMs = timeOf(status.getPath().getName());
+            for (CheckpointFileRef status : files.descendingMap().values()) {
+                long timeMs = timeOf(status.path().getName());
                 String invalidReason;
                 byte[] content = null;
                 try {
@@ -312,7 +373,7 @@ public final class HadoopCheckpointStore implements CheckpointStore {
                 }
                 skipped++;
                 LOG.warn("Skipping invalid checkpoint file [{}]: {}; trying an older checkpoint",
-                        status.getPath(), invalidReason);
+                        status.path(), invalidReason);
             }
             if (skipped > 0) {
                 LOG.warn("No valid checkpoint in [{}]: all [{}] checkpoint files are invalid", root, skipped);
@@ -421,11 +482,11 @@ public final class HadoopCheckpointStore implements CheckpointStore {
                 // A repeated upload for the same time (a batch re-run after recovery, whose
                 // earlier checkpoint metadata was never completed) replaces the earlier one
                 // whole, so no stale file of a partial upload mixes into the new snapshot.
-                if (fs.exists(target)) {
-                    fs.delete(target, true);
+                if (fs().exists(target)) {
+                    fs().delete(target, true);
                 }
-                fs.mkdirs(sharedPath);
-                fs.mkdirs(ownDir);
+                fs().mkdirs(sharedPath);
+                fs().mkdirs(ownDir);
                 List<String> snapshotDirectories = new ArrayList<>();
                 List<StateManifest.Entry> entries = new ArrayList<>();
                 Map<String, Integer> localChecksums = new TreeMap<>();
@@ -437,7 +498,7 @@ public final class HadoopCheckpointStore implements CheckpointStore {
                     }
                     Path ownPath = remotePath(ownDir, relative);
                     if (Files.isDirectory(local)) {
-                        fs.mkdirs(ownPath);
+                        fs().mkdirs(ownPath);
                         directories.add(ownPath);
                         snapshotDirectories.add(rel);
                     } else if (Files.isRegularFile(local)) {
@@ -644,15 +705,21 @@ public final class HadoopCheckpointStore implements CheckpointStore {
     /** Reads and validates {@code state/<timeMs>/manifest}; the lock is held. */
     private StateManifest readManifest(long timeMs) throws IOException {
         Path source = stateDir(timeMs);
-        if (!fs.exists(source)) {
+        if (localRoot != null ? !Files.exists(localOf(source)) : !fs().exists(source)) {
             throw new FileNotFoundException("Checkpoint [" + timeMs + "] has no state: [" + source
                     + "] does not exist; either its state was never uploaded (uploadState must precede write)"
                     + " or retention deleted it (only the newest [" + retained + "] checkpoints keep their state)");
         }
         Path manifestPath = new Path(source, MANIFEST_NAME);
         byte[] content;
-        try (FSDataInputStream in = fs.open(manifestPath)) {
-            content = in.readAllBytes();
+        try {
+            if (localRoot != null) {
+                content = readLocal(localOf(manifestPath));
+            } else {
+                try (FSDataInputStream in = fs().open(manifestPath)) {
+                    content = in.readAllBytes();
+                }
+            }
         } catch (FileNotFoundException e) {
             throw new IOException("The state of checkpoint [" + timeMs + "] has no manifest [" + manifestPath
                     + "]: its upload was interrupted, or it was written by a Sluice without incremental"
@@ -669,10 +736,10 @@ public final class HadoopCheckpointStore implements CheckpointStore {
     /** Names and sizes of the files under {@code state/shared/}, temporary files left out. */
     private Map<String, Long> listShared() throws IOException {
         Map<String, Long> shared = new HashMap<>();
-        if (!fs.exists(sharedPath)) {
+        if (!fs().exists(sharedPath)) {
             return shared;
         }
-        for (FileStatus status : fs.listStatus(sharedPath)) {
+        for (FileStatus status : fs().listStatus(sharedPath)) {
             String name = status.getPath().getName();
             if (status.isFile() && !TEMP_NAME.matcher(name).matches()) {
                 shared.put(name, status.getLen());
@@ -700,7 +767,7 @@ public final class HadoopCheckpointStore implements CheckpointStore {
         try {
             CRC32C crc = new CRC32C();
             long copied;
-            try (InputStream in = fs.open(remote);
+            try (InputStream in = localRoot != null ? openLocal(localOf(remote)) : fs().open(remote);
                  FileChannel channel = FileChannel.open(temporary, StandardOpenOption.CREATE_NEW,
                          StandardOpenOption.WRITE);
                  OutputStream out = Channels.newOutputStream(channel)) {
@@ -736,7 +803,7 @@ public final class HadoopCheckpointStore implements CheckpointStore {
         return root;
     }
 
-    /** Closes this store's filesystem instance. Idempotent. */
+    /** Closes this store's filesystem instance, if it was built. Idempotent. */
     @Override
     public void close() throws IOException {
         synchronized (lock) {
@@ -744,7 +811,64 @@ public final class HadoopCheckpointStore implements CheckpointStore {
                 return;
             }
             closed = true;
-            owned.close();
+            if (owned != null) {
+                owned.close();
+            }
+        }
+    }
+
+    /**
+     * The Hadoop filesystem, built on first use for a local root (whose reads need none); the
+     * lock is held.
+     */
+    private FileSystem fs() throws IOException {
+        synchronized (lock) {
+            if (fs == null) {
+                try {
+                    owned = newFileSystem(uri, conf);
+                } catch (IOException | RuntimeException e) {
+                    throw new IOException("Cannot open the filesystem of the checkpoint directory [" + root + "]: "
+                            + e + "; check the URI's scheme and authority and that the filesystem is reachable", e);
+                }
+                fs = owned instanceof LocalFileSystem lfs ? lfs.getRawFileSystem() : owned;
+            }
+            return fs;
+        }
+    }
+
+    /**
+     * Whether this store has built its Hadoop filesystem yet: from {@link #open} on for roots
+     * other than local ones, on the first write, upload or retention for a local root.
+     */
+    boolean filesystemBuilt() {
+        synchronized (lock) {
+            return fs != null;
+        }
+    }
+
+    /** The local file of {@code path} under a local root. */
+    private static java.nio.file.Path localOf(Path path) {
+        return java.nio.file.Path.of(path.toUri().getPath());
+    }
+
+    private static InputStream openLocal(java.nio.file.Path file) throws IOException {
+        try {
+            return Files.newInputStream(file);
+        } catch (java.nio.file.NoSuchFileException e) {
+            FileNotFoundException missing = new FileNotFoundException(file + " (no such file)");
+            missing.initCause(e);
+            throw missing;
+        }
+    }
+
+    /** All bytes of a local file; a missing file is reported as Hadoop reports it. */
+    private static byte[] readLocal(java.nio.file.Path file) throws IOException {
+        try {
+            return Files.readAllBytes(file);
+        } catch (java.nio.file.NoSuchFileException e) {
+            FileNotFoundException missing = new FileNotFoundException(file + " (no such file)");
+            missing.initCause(e);
+            throw missing;
         }
     }
 
@@ -769,23 +893,23 @@ public final class HadoopCheckpointStore implements CheckpointStore {
         }
         Path temporary = new Path(target.getParent(), "." + target.getName() + ".tmp-" + UUID.randomUUID());
         try {
-            try (FSDataOutputStream out = fs.create(temporary, false)) {
+            try (FSDataOutputStream out = fs().create(temporary, false)) {
                 content.writeTo(out);
                 if (out.hasCapability(StreamCapabilities.HSYNC)) {
                     out.hsync();
                 }
                 // else: an object store, whose data is durable once close() returns.
             }
-            if (fs.exists(target) && !fs.delete(target, false)) {
+            if (fs().exists(target) && !fs().delete(target, false)) {
                 throw new IOException("Cannot replace [" + target + "]: deleting the previous file failed");
             }
             FaultPoints.hit(FaultPoints.CHECKPOINT_BEFORE_RENAME);
-            if (!fs.rename(temporary, target)) {
+            if (!fs().rename(temporary, target)) {
                 throw new IOException("Renaming [" + temporary + "] to [" + target + "] failed");
             }
         } catch (IOException | RuntimeException e) {
             try {
-                fs.delete(temporary, false);
+                fs().delete(temporary, false);
             } catch (IOException | RuntimeException cleanupFailure) {
                 e.addSuppressed(cleanupFailure);
             }
@@ -872,7 +996,7 @@ public final class HadoopCheckpointStore implements CheckpointStore {
 
     private void applyRetention(long writtenTimeMs) {
         try {
-            NavigableMap<Long, FileStatus> files = listCheckpointFiles();
+            NavigableMap<Long, CheckpointFileRef> files = listCheckpointFiles();
             Set<Long> kept = new LinkedHashSet<>(files.descendingKeySet().stream().limit(retained).toList());
             if (kept.add(writtenTimeMs)) {
                 LOG.warn("Checkpoint [{}] is older than the [{}] newest checkpoint files {} in [{}]; keeping it"
@@ -888,8 +1012,8 @@ public final class HadoopCheckpointStore implements CheckpointStore {
                     LOG.debug("Retention deleted checkpoint [{}] from [{}]", timeMs, root);
                 }
             }
-            if (fs.exists(statePath)) {
-                for (FileStatus status : fs.listStatus(statePath)) {
+            if (fs().exists(statePath)) {
+                for (FileStatus status : fs().listStatus(statePath)) {
                     String name = status.getPath().getName();
                     if (STATE_TIME.matcher(name).matches() && isLong(name)) {
                         long timeMs = Long.parseLong(name);
@@ -902,7 +1026,7 @@ public final class HadoopCheckpointStore implements CheckpointStore {
                 }
             }
             collectSharedFiles(kept, writtenTimeMs);
-            for (FileStatus status : fs.listStatus(rootPath)) {
+            for (FileStatus status : fs().listStatus(rootPath)) {
                 Matcher matcher = TEMP_CHECKPOINT_NAME.matcher(status.getPath().getName());
                 // Writes are serialized on the lock, so no temporary file is being written now.
                 if (matcher.matches() && isLong(matcher.group(1)) && Long.parseLong(matcher.group(1)) <= newestKept) {
@@ -925,11 +1049,11 @@ public final class HadoopCheckpointStore implements CheckpointStore {
      * a shared file goes only when it is known to be unreferenced.
      */
     private void collectSharedFiles(Set<Long> kept, long writtenTimeMs) throws IOException {
-        if (!fs.exists(sharedPath)) {
+        if (!fs().exists(sharedPath)) {
             return;
         }
         Set<String> referenced = new HashSet<>();
-        for (FileStatus status : fs.listStatus(statePath)) {
+        for (FileStatus status : fs().listStatus(statePath)) {
             String name = status.getPath().getName();
             if (!status.isDirectory() || !STATE_TIME.matcher(name).matches() || !isLong(name)) {
                 continue;
@@ -953,7 +1077,7 @@ public final class HadoopCheckpointStore implements CheckpointStore {
             }
         }
         long deleted = 0;
-        for (FileStatus status : fs.listStatus(sharedPath)) {
+        for (FileStatus status : fs().listStatus(sharedPath)) {
             String name = status.getPath().getName();
             // Uploads are serialized on the lock, so a temporary file here is an interrupted one.
             if (!referenced.contains(name)) {
@@ -967,13 +1091,13 @@ public final class HadoopCheckpointStore implements CheckpointStore {
     }
 
     private void delete(Path path, boolean recursive) throws IOException {
-        if (!fs.delete(path, recursive) && fs.exists(path)) {
+        if (!fs().delete(path, recursive) && fs().exists(path)) {
             throw new IOException("Cannot delete [" + path + "]");
         }
     }
 
     private void deleteIfExists(Path path) throws IOException {
-        if (fs.exists(path)) {
+        if (fs().exists(path)) {
             delete(path, true);
         }
     }
@@ -981,35 +1105,57 @@ public final class HadoopCheckpointStore implements CheckpointStore {
     // ---------------------------------------------------------------------------------------
     // Reading
 
-    private NavigableMap<Long, FileStatus> listCheckpointFiles() throws IOException {
-        NavigableMap<Long, FileStatus> files = new TreeMap<>();
-        FileStatus[] statuses;
+    /** A checkpoint metadata file found by a listing: its path and length. */
+    private record CheckpointFileRef(Path path, long length) {
+    }
+
+    private NavigableMap<Long, CheckpointFileRef> listCheckpointFiles() throws IOException {
+        NavigableMap<Long, CheckpointFileRef> files = new TreeMap<>();
         try {
-            statuses = fs.listStatus(rootPath);
+            if (localRoot != null) {
+                try (DirectoryStream<java.nio.file.Path> entries = Files.newDirectoryStream(localRoot)) {
+                    for (java.nio.file.Path entry : entries) {
+                        String name = entry.getFileName().toString();
+                        if (isCheckpointName(name) && Files.isRegularFile(entry)) {
+                            files.put(timeOf(name), new CheckpointFileRef(new Path(rootPath, name), Files.size(entry)));
+                        }
+                    }
+                }
+                return files;
+            }
+            for (FileStatus status : fs().listStatus(rootPath)) {
+                String name = status.getPath().getName();
+                if (status.isFile() && isCheckpointName(name)) {
+                    files.put(timeOf(name), new CheckpointFileRef(status.getPath(), status.getLen()));
+                }
+            }
+            return files;
         } catch (IOException e) {
             throw new IOException("Cannot list the checkpoint directory [" + rootPath + "]: " + e
                     + "; check that it exists and the filesystem is reachable", e);
         }
-        for (FileStatus status : statuses) {
-            String name = status.getPath().getName();
-            if (status.isFile() && CHECKPOINT_NAME.matcher(name).matches() && isLong(name.substring(CHECKPOINT_PREFIX.length()))) {
-                files.put(timeOf(name), status);
-            }
-        }
-        return files;
     }
 
-    private byte[] readFile(FileStatus status) throws IOException {
-        if (status.getLen() > CheckpointFile.MAX_PAYLOAD_BYTES) {
+    private static boolean isCheckpointName(String name) {
+        return CHECKPOINT_NAME.matcher(name).matches() && isLong(name.substring(CHECKPOINT_PREFIX.length()));
+    }
+
+    private byte[] readFile(CheckpointFileRef file) throws IOException {
+        if (file.length() > CheckpointFile.MAX_PAYLOAD_BYTES) {
             // Far beyond any real metadata; refuse rather than exhaust the heap.
-            throw new EOFException("[" + status.getLen() + "] bytes, more than a checkpoint file can hold");
+            throw new EOFException("[" + file.length() + "] bytes, more than a checkpoint file can hold");
         }
-        try (FSDataInputStream in = fs.open(status.getPath())) {
-            return in.readAllBytes();
+        try {
+            if (localRoot != null) {
+                return readLocal(localOf(file.path()));
+            }
+            try (FSDataInputStream in = fs().open(file.path())) {
+                return in.readAllBytes();
+            }
         } catch (ChecksumException | BlockMissingException | EOFException | FileNotFoundException e) {
             throw e;
         } catch (IOException e) {
-            throw new IOException("Cannot read checkpoint file [" + status.getPath() + "]: " + e
+            throw new IOException("Cannot read checkpoint file [" + file.path() + "]: " + e
                     + "; check that the filesystem is reachable", e);
         }
     }

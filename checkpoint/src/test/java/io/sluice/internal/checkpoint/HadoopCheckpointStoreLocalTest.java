@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -112,6 +113,55 @@ final class HadoopCheckpointStoreLocalTest extends CheckpointStoreContract {
             super.initialize(name, conf);
             initialized.incrementAndGet();
         }
+    }
+
+    /**
+     * A recovery from a local root (newest checkpoint, state manifest, state restored both by
+     * reusing matching local files and by copying missing ones) reads through java.nio: the
+     * store never builds a Hadoop filesystem, and reads what the Hadoop-written files hold.
+     */
+    @Test
+    void aLocalRootIsRecoveredWithoutBuildingAHadoopFilesystem() throws IOException {
+        java.nio.file.Path snapshot = Files.createDirectories(local.resolve("snapshot"));
+        Files.write(snapshot.resolve("a.sst"), payload("immutable"));
+        Files.write(snapshot.resolve("MANIFEST-1"), payload("mutable"));
+        try (HadoopCheckpointStore store = open(2)) {
+            store.uploadState(2000, snapshot);
+            store.write(2000, payload("meta-2000"));
+            assertTrue(store.filesystemBuilt(), "writes go through Hadoop's local filesystem");
+        }
+        java.nio.file.Path restored = local.resolve("restored");
+        try (HadoopCheckpointStore store = open(2)) {
+            CheckpointStore.Checkpoint latest = store.readLatestValid().orElseThrow();
+            assertEquals(2000, latest.timeMs());
+            assertArrayEquals(payload("meta-2000"), latest.metadata());
+            assertEquals(List.of(2000L), store.listTimes());
+            assertEquals(2, store.readStateManifest(2000).files().size());
+            StateTransfer first = store.restoreState(2000, restored);
+            assertEquals(2, first.filesTransferred());
+            Files.delete(restored.resolve("MANIFEST-1"));
+            StateTransfer second = store.restoreState(2000, restored);
+            assertEquals(1, second.filesTransferred());
+            assertEquals(1, second.filesReused());
+            assertArrayEquals(payload("immutable"), Files.readAllBytes(restored.resolve("a.sst")));
+            assertArrayEquals(payload("mutable"), Files.readAllBytes(restored.resolve("MANIFEST-1")));
+            assertFalse(store.filesystemBuilt(), "the recovery built a Hadoop filesystem");
+            store.write(3000, payload("meta-3000"));
+            assertTrue(store.filesystemBuilt());
+            assertEquals(3000, store.readLatestValid().orElseThrow().timeMs());
+        }
+    }
+
+    /** Another scheme, or a file: URI with an authority, keeps the Hadoop filesystem from the start. */
+    @Test
+    void onlyAPlainLocalRootIsReadWithoutHadoop() {
+        assertEquals(local.resolve("x").toAbsolutePath(),
+                HadoopCheckpointStore.localPathOf(local.resolve("x").toUri(), CONF));
+        assertNull(HadoopCheckpointStore.localPathOf(java.net.URI.create("hdfs://nn:8020/x"), CONF));
+        assertNull(HadoopCheckpointStore.localPathOf(java.net.URI.create("file://host/x"), CONF));
+        Configuration bound = new Configuration(CONF);
+        bound.set("fs.file.impl", MarkedLocalFileSystem.class.getName());
+        assertNull(HadoopCheckpointStore.localPathOf(local.resolve("x").toUri(), bound));
     }
 
     @Test

@@ -52,7 +52,7 @@ public final class RocksDBStateStore implements StateStore {
     private static final Logger LOG = LoggerFactory.getLogger(RocksDBStateStore.class);
 
     static {
-        RocksDB.loadLibrary();
+        RocksDBNativeLibrary.load();
     }
 
     private final Path workingDir;

@@ -85,6 +85,11 @@ public final class ChronicleWriteAheadLog implements WriteAheadLog {
      * Lock order: segmentLock -> syncLock -> appendLock -> readLock.
      */
 
+    static {
+        // Before any Chronicle class is initialized: see ChronicleNativeBindings.
+        ChronicleNativeBindings.configure();
+    }
+
     private static final Logger LOG = LoggerFactory.getLogger(ChronicleWriteAheadLog.class);
 
     /** The roll cycle of {@link #open(Path, Durability)}. */
