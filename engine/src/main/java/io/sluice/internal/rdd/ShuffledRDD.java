@@ -5,21 +5,25 @@ import io.sluice.Tuple2;
 import io.sluice.internal.scheduler.StageBoundary;
 import io.sluice.internal.scheduler.TaskScheduler;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
+import java.util.function.BiFunction;
+import java.util.function.BinaryOperator;
+import java.util.function.Function;
 
 /**
  * A hash shuffle by key, in memory.
  *
  * <p>Map side (materialize): one task per parent partition splits its records into one bucket
- * per reduce partition. With map-side combine, a bucket is a hash map of combiners, so a word
- * count ships one (word, partial count) per word and map task instead of one per occurrence;
- * without it (groupByKey), a bucket is a list of records.
+ * per reduce partition. With map-side combine, the task first combines all its records in one
+ * {@link CombinerMap} (one probe per record), then cuts it into one bucket of (key, combiner)
+ * arrays per reduce partition, so a word count ships one (word, partial count) per word and map
+ * task instead of one per occurrence, and partitions each distinct key once; without it
+ * (groupByKey), a bucket is a list of records.
  *
  * <p>Reduce side (compute): partition {@code r} merges bucket {@code r} of every map task, in
- * map-task order, so the result does not depend on task timing.
+ * map-task order, into a {@link CombinerMap}; its records come out in the order their keys were
+ * first met, so the result (values and order) does not depend on task timing.
  */
 public final class ShuffledRDD<K, V, C> extends RDD<Tuple2<K, C>> implements StageBoundary {
     private final RDD<Tuple2<K, V>> parent;
@@ -100,18 +104,16 @@ public final class ShuffledRDD<K, V, C> extends RDD<Tuple2<K, C>> implements Sta
         Object[] buckets = new Object[n];
         Iterator<Tuple2<K, V>> it = parent.compute(mapPartition);
         if (mapSideCombine) {
-            for (int r = 0; r < n; r++) {
-                buckets[r] = new HashMap<K, C>();
-            }
+            // One table for all reduce partitions: a record costs one probe, and the partition
+            // of a key is computed once per distinct key when the table is cut into buckets.
+            CombinerMap<K, C> combined = new CombinerMap<>(0);
+            Function<V, C> create = aggregator.createCombiner();
+            BiFunction<C, V, C> merge = aggregator.mergeValue();
             while (it.hasNext()) {
                 Tuple2<K, V> kv = it.next();
-                @SuppressWarnings("unchecked")
-                Map<K, C> bucket = (Map<K, C>) buckets[partitioner.partition(kv._1())];
-                C c = bucket.get(kv._1());
-                bucket.put(kv._1(), c == null && !bucket.containsKey(kv._1())
-                        ? aggregator.createCombiner().apply(kv._2())
-                        : aggregator.mergeValue().apply(c, kv._2()));
+                combined.combine(kv._1(), kv._2(), create, merge);
             }
+            cut(combined, buckets);
         } else {
             for (int r = 0; r < n; r++) {
                 buckets[r] = new ArrayList<Tuple2<K, V>>();
@@ -126,6 +128,35 @@ public final class ShuffledRDD<K, V, C> extends RDD<Tuple2<K, C>> implements Sta
         return buckets;
     }
 
+    /** Cuts a map task's combiners into one {@link CombinedBucket} per reduce partition. */
+    private void cut(CombinerMap<K, C> combined, Object[] buckets) {
+        int n = buckets.length;
+        int size = combined.size();
+        int[] partitionOf = new int[size];
+        int[] counts = new int[n];
+        for (int i = 0; i < size; i++) {
+            int r = n == 1 ? 0 : partitioner.partition(combined.keyAt(i));
+            partitionOf[i] = r;
+            counts[r]++;
+        }
+        CombinedBucket[] out = new CombinedBucket[n];
+        for (int r = 0; r < n; r++) {
+            out[r] = new CombinedBucket(new Object[counts[r]], new Object[counts[r]]);
+            buckets[r] = out[r];
+        }
+        int[] filled = new int[n];
+        for (int i = 0; i < size; i++) {
+            int r = partitionOf[i];
+            int j = filled[r]++;
+            out[r].keys[j] = combined.keyAt(i);
+            out[r].combiners[j] = combined.valueAt(i);
+        }
+    }
+
+    /** A map task's combiners for one reduce partition, in the order the map task first met their keys. */
+    private record CombinedBucket(Object[] keys, Object[] combiners) {
+    }
+
     @Override
     @SuppressWarnings("unchecked")
     public Iterator<Tuple2<K, C>> compute(int partition) {
@@ -136,8 +167,7 @@ public final class ShuffledRDD<K, V, C> extends RDD<Tuple2<K, C>> implements Sta
         Object[] done = reduced;
         synchronized (reduceLocks[partition]) {
             if (done[partition] == null) {
-                List<Tuple2<K, C>> result = new ArrayList<>();
-                merge(outputs, partition).forEachRemaining(result::add);
+                List<Tuple2<K, C>> result = merge(outputs, partition);
                 for (Object[] buckets : outputs) {
                     buckets[partition] = null;
                 }
@@ -148,41 +178,32 @@ public final class ShuffledRDD<K, V, C> extends RDD<Tuple2<K, C>> implements Sta
     }
 
     @SuppressWarnings("unchecked")
-    private Iterator<Tuple2<K, C>> merge(List<Object[]> outputs, int partition) {
-        Map<K, C> merged = new HashMap<>();
+    private List<Tuple2<K, C>> merge(List<Object[]> outputs, int partition) {
+        int expected = 0;
+        for (Object[] buckets : outputs) {
+            expected += mapSideCombine ? ((CombinedBucket) buckets[partition]).keys.length
+                    : ((List<?>) buckets[partition]).size();
+        }
+        CombinerMap<K, C> merged = new CombinerMap<>(mapSideCombine ? expected : 0);
         for (Object[] buckets : outputs) {
             if (mapSideCombine) {
-                for (Map.Entry<K, C> e : ((Map<K, C>) buckets[partition]).entrySet()) {
-                    K k = e.getKey();
-                    if (merged.containsKey(k)) {
-                        merged.put(k, aggregator.mergeCombiners().apply(merged.get(k), e.getValue()));
-                    } else {
-                        merged.put(k, e.getValue());
-                    }
+                CombinedBucket b = (CombinedBucket) buckets[partition];
+                BinaryOperator<C> mergeCombiners = aggregator.mergeCombiners();
+                for (int i = 0; i < b.keys.length; i++) {
+                    merged.mergeCombiner((K) b.keys[i], (C) b.combiners[i], mergeCombiners);
                 }
             } else {
+                Function<V, C> create = aggregator.createCombiner();
+                BiFunction<C, V, C> mergeValue = aggregator.mergeValue();
                 for (Tuple2<K, V> kv : (List<Tuple2<K, V>>) buckets[partition]) {
-                    K k = kv._1();
-                    if (merged.containsKey(k)) {
-                        merged.put(k, aggregator.mergeValue().apply(merged.get(k), kv._2()));
-                    } else {
-                        merged.put(k, aggregator.createCombiner().apply(kv._2()));
-                    }
+                    merged.combine(kv._1(), kv._2(), create, mergeValue);
                 }
             }
         }
-        Iterator<Map.Entry<K, C>> it = merged.entrySet().iterator();
-        return new Iterator<>() {
-            @Override
-            public boolean hasNext() {
-                return it.hasNext();
-            }
-
-            @Override
-            public Tuple2<K, C> next() {
-                Map.Entry<K, C> e = it.next();
-                return new Tuple2<>(e.getKey(), e.getValue());
-            }
-        };
+        List<Tuple2<K, C>> result = new ArrayList<>(merged.size());
+        for (int i = 0; i < merged.size(); i++) {
+            result.add(new Tuple2<>(merged.keyAt(i), merged.valueAt(i)));
+        }
+        return result;
     }
 }
