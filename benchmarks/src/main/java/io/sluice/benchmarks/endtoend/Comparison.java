@@ -22,14 +22,14 @@ import java.util.stream.Stream;
 /**
  * The driver of the end-to-end benchmarks: runs every configuration of the chosen workloads on
  * each engine in child JVMs ({@link EngineRun}; same heap, same flags; one per engine and
- * pipeline, which runs its batch intervals one after the other), alternating which engine goes
- * first from one pipeline to the next, and writes the figures of both
+ * workload, which runs its configurations one after the other), alternating which engine goes
+ * first from one workload to the next, and writes the figures of both
  * side by side with the ratio Sluice/Spark as Markdown and JSON.
  *
  * <p>The whole run is time-boxed ({@code sluice.bench.totalMinutes}, default 19; the one-command
  * script gives it what its build left of 19.5 minutes); configurations are run with the
  * issue's targets first, and those the time box leaves no room for are reported as not run: each rate
- * search gets at most {@code sluice.bench.budgetSeconds} (default 20, counted from the end of its
+ * search gets at most {@code sluice.bench.budgetSeconds} (default 30, counted from the end of its
  * warm-up) and less when the
  * remaining time must be shared by more runs; a search stopped by its budget reports the
  * highest rate that passed and says so. Settings, as system properties of the launcher:
@@ -42,8 +42,8 @@ import java.util.stream.Stream;
  *   <li>{@code sluice.bench.holdSeconds}: how long a rate must hold (default 3; the issue's
  *       definition says 60, which makes the full set take hours);</li>
  *   <li>{@code sluice.bench.warmupSeconds}: how long a child's first run warms up under load
- *       before its search (default 20);</li>
- *   <li>{@code sluice.bench.rewarmSeconds}: the same for the later runs of a child (default 6);</li>
+ *       before its search (default 15);</li>
+ *   <li>{@code sluice.bench.rewarmSeconds}: the same for the later runs of a child (default 5);</li>
  *   <li>{@code sluice.bench.sparkMaster}: Spark's master (default {@code local[2]} plus one
  *       thread per receiver);</li>
  *   <li>{@code sluice.bench.heap}: the children's heap (default {@code 2g});</li>
@@ -100,7 +100,7 @@ public final class Comparison {
         this.deadlineNanos = System.nanoTime()
                 + (long) (Double.parseDouble(System.getProperty("sluice.bench.totalMinutes", "19")) * 60e9);
         this.holdSeconds = Double.parseDouble(System.getProperty("sluice.bench.holdSeconds", "3"));
-        this.budgetSeconds = Double.parseDouble(System.getProperty("sluice.bench.budgetSeconds", "20"));
+        this.budgetSeconds = Double.parseDouble(System.getProperty("sluice.bench.budgetSeconds", "30"));
     }
 
     /** Runs every workload on both engines; writes {@code comparison-latest.md} and {@code .json}. */
@@ -157,14 +157,25 @@ public final class Comparison {
         for (int i = 0; i < specs.size(); i++) {
             rows.add(new LinkedHashMap<>());
         }
-        // One child JVM per engine and pipeline (workload and WAL), running its batch intervals
-        // one after the other: the JIT warm-up (long for Spark) is paid once per pipeline.
+        // One child JVM per engine and workload, running its configurations (intervals, WAL on
+        // and off) one after the other: the JIT warm-up (long for Spark) is paid once per workload.
         Map<String, List<Integer>> groups = new LinkedHashMap<>();
         for (int i = 0; i < specs.size(); i++) {
-            RunSpec s = specs.get(i);
-            groups.computeIfAbsent(s.workload().id() + "/" + s.wal(), k -> new ArrayList<>()).add(i);
+            groups.computeIfAbsent(specs.get(i).workload().id(), k -> new ArrayList<>()).add(i);
         }
-        int left = specs.size() * engines.size();
+        // Time planning: searches (the throughput workloads) share what the children's starts and
+        // first warm-ups, and the fixed-length runs (1M-key state, overhead), leave.
+        int left = 0;
+        double fixedLeft = 0;
+        for (RunSpec s : specs) {
+            if (s.workload() == Workload.UPDATE_STATE_1M) {
+                fixedLeft += 90 * engines.size();
+            } else if (s.workload() == Workload.SCHEDULING_OVERHEAD) {
+                fixedLeft += 25 * engines.size();
+            } else {
+                left += engines.size();
+            }
+        }
         int childrenLeft = groups.size() * engines.size();
         int g = 0;
         for (List<Integer> group : groups.values()) {
@@ -181,14 +192,15 @@ public final class Comparison {
                         skipped.note("not run: the time box of the whole comparison was spent");
                         rows.get(i).put(engine, skipped);
                     }
-                    left -= group.size();
+                    left -= searches(group);
+                    fixedLeft -= fixed(group);
                     childrenLeft--;
                     continue;
                 }
-                // A child costs about 15 s of JVM and engine start plus its first warm-up; each run
-                // in it its search budget plus about 12 s (the last trial, a re-warm, the stop).
-                double perRun = (remaining - childrenLeft * (15 + WorkloadRun.WARMUP_SECONDS)) / left
-                        - 12 - WorkloadRun.REWARM_SECONDS;
+                // A child costs about 8 s of JVM and engine start plus its first warm-up; each search
+                // in it its budget plus about 5 s (the last trial, the stop) and a re-warm.
+                double perRun = (remaining - fixedLeft - childrenLeft * (8 + WorkloadRun.WARMUP_SECONDS))
+                        / Math.max(1, left) - 5 - WorkloadRun.REWARM_SECONDS;
                 double budget = Math.max(8, Math.min(budgetSeconds, perRun));
                 String key = engine + "/" + specs.get(group.get(0)).workload().id();
                 double start = lastRate.getOrDefault(key,
@@ -210,7 +222,8 @@ public final class Comparison {
                     }
                     deleteRecursively(child.get(k).dataDir());
                 }
-                left -= group.size();
+                left -= searches(group);
+                fixedLeft -= fixed(group);
                 childrenLeft--;
             }
         }
@@ -222,7 +235,22 @@ public final class Comparison {
         return new RunSpec(engine, w, ms, wal, 0, 0, 0, scratch, scratch);
     }
 
-    /** Runs {@code runs} (one engine, one pipeline) in one child JVM; a result per run, in order. */
+    /** How many rate searches the configurations {@code group} (spec indices) hold. */
+    private int searches(List<Integer> group) {
+        return (int) group.stream().filter(i -> fixed(List.of(i)) == 0).count();
+    }
+
+    /** The seconds the fixed-length runs among {@code group} (spec indices) take, about. */
+    private double fixed(List<Integer> group) {
+        double t = 0;
+        for (int i : group) {
+            Workload w = specs.get(i).workload();
+            t += w == Workload.UPDATE_STATE_1M ? 90 : w == Workload.SCHEDULING_OVERHEAD ? 25 : 0;
+        }
+        return t;
+    }
+
+    /** Runs {@code runs} (one engine, one workload) in one child JVM; a result per run, in order. */
     private List<RunResult> runChild(List<RunSpec> runs) throws IOException, InterruptedException {
         RunSpec first = runs.get(0);
         List<String> cmd = new ArrayList<>();
@@ -238,8 +266,7 @@ public final class Comparison {
                 cmd.add("-D" + k + "=" + System.getProperty(k));
             }
         }
-        String label = first.workload().id() + (first.workload().receiver() ? (first.wal() ? "-wal" : "-nowal") : "")
-                + "-" + first.engine();
+        String label = first.workload().id() + "-" + first.engine();
         if (Boolean.getBoolean("sluice.bench.jfr")) {
             cmd.add("-XX:StartFlightRecording=settings=profile,filename=" + scratch.resolve(label + ".jfr"));
         }

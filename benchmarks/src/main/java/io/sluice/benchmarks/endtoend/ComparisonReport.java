@@ -25,7 +25,7 @@ final class ComparisonReport {
                     String command, double holdSeconds) {
         md.append("# End-to-end benchmarks: ").append(name).append("\n\n");
         md.append("Sluice and Apache Spark Streaming, each in child JVMs with the same heap and flags (one per ")
-                .append("engine and pipeline, running its batch intervals one after the other), ")
+                .append("engine and workload, running its configurations one after the other), ")
                 .append("two task threads for processing (Sluice `local[2]`, its receivers on threads of their own; ")
                 .append("Spark `local[2]` plus one thread per receiver, which holds one as long as it runs), ")
                 .append("a warm-up under load that follows each engine's capacity before each search (")

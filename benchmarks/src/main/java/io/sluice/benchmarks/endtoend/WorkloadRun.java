@@ -12,8 +12,8 @@ import java.util.Locale;
  * interval for {@code holdSeconds}. First a warm-up under real load ({@link #warmUp}: the rate
  * follows what the engine processes in about 60% of the interval, so that both engines' JIT has
  * compiled their batch path at volumes near their limits; a JVM's first run warms for
- * {@code sluice.bench.warmupSeconds}, default 20 s, later runs in the same JVM for
- * {@code sluice.bench.rewarmSeconds}, default 6 s). Then trials: a trial offers a rate, waits a
+ * {@code sluice.bench.warmupSeconds}, default 15 s, later runs in the same JVM for
+ * {@code sluice.bench.rewarmSeconds}, default 5 s). Then trials: a trial offers a rate, waits a
  * warm-up (two batches and at least 1 s; for the window, the window's length more), then holds
  * it. It fails as soon as a batch takes longer than the interval to process, a batch starts
  * more than an interval late (a backlog), or the source falls more than half a second of lines
@@ -33,9 +33,9 @@ import java.util.Locale;
  */
 public final class WorkloadRun {
     /** How long a JVM's first run warms up under load before its search, {@code sluice.bench.warmupSeconds}. */
-    static final double WARMUP_SECONDS = Double.parseDouble(System.getProperty("sluice.bench.warmupSeconds", "20"));
+    static final double WARMUP_SECONDS = Double.parseDouble(System.getProperty("sluice.bench.warmupSeconds", "15"));
     /** How long a later run in the same JVM warms up, {@code sluice.bench.rewarmSeconds}. */
-    static final double REWARM_SECONDS = Double.parseDouble(System.getProperty("sluice.bench.rewarmSeconds", "6"));
+    static final double REWARM_SECONDS = Double.parseDouble(System.getProperty("sluice.bench.rewarmSeconds", "5"));
     private final EngineUnderTest engine;
     private final RunSpec spec;
     private final double warmupSeconds;
@@ -236,8 +236,8 @@ public final class WorkloadRun {
      * search measures compiled code, not the interpreter (Spark Streaming's batches in
      * particular get several times faster over the first million lines or so). The load follows
      * the engine: it starts at a quarter of the spec's start rate; once the batches that ran
-     * wholly at the current rate (two of them, one at intervals of a second or more) processed in
-     * under 40% of the interval, the rate rises towards what would take 60% (at most doubling);
+     * wholly at the current rate (the latest two, the latest one at intervals of a second or
+     * more) processed in under 40% of the interval, the rate rises towards what would take 60% (at most doubling);
      * a batch over 80%, a batch started an interval late or a source behind its schedule lowers
      * it by 40%. Both engines get the same treatment, each at its own capacity.
      *
@@ -256,7 +256,10 @@ public final class WorkloadRun {
         while (System.currentTimeMillis() < end) {
             Thread.sleep(Math.max(10, Math.min(50, batch / 2)));
             long now = System.currentTimeMillis();
+            // The latest batches that ran wholly at this rate (a slow batch from before the JIT
+            // compiled the path leaves this window as newer ones complete).
             List<BatchLog.Batch> seen = log.between(since + settleMs, Long.MAX_VALUE);
+            seen = seen.subList(Math.max(0, seen.size() - need), seen.size());
             double maxProc = 0;
             long maxDelay = 0;
             for (BatchLog.Batch b : seen) {
