@@ -863,12 +863,8 @@ public final class HadoopCheckpointStore implements CheckpointStore {
 
     /** All bytes of a local file; a missing file is reported as Hadoop reports it. */
     private static byte[] readLocal(java.nio.file.Path file) throws IOException {
-        try {
-            return Files.readAllBytes(file);
-        } catch (java.nio.file.NoSuchFileException e) {
-            FileNotFoundException missing = new FileNotFoundException(file + " (no such file)");
-            missing.initCause(e);
-            throw missing;
+        try (InputStream in = openLocal(file)) {
+            return in.readAllBytes();
         }
     }
 
